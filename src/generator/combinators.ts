@@ -1,0 +1,346 @@
+// The Jepsen combinators people know, over the generator core. Each is a small immutable class.
+import type { Op } from '../types.ts';
+import {
+  type FilledOp, type Gen, type GenContext, type GenLike, type GenResult, type OpSpec, type Thread,
+  PENDING, SECOND, fill, replaceAt, toGen, VOID,
+} from './core.ts';
+
+/** Random choice among generators for every op; exhausted ones drop out. */
+class Mix implements Gen {
+  constructor(private readonly gens: readonly Gen[]) {}
+  op(ctx: GenContext): GenResult {
+    let gens = this.gens;
+    while (gens.length > 0) {
+      const i = Math.floor(ctx.rng.next() * gens.length);
+      const r = gens[i].op(ctx);
+      if (r === null) {
+        gens = gens.filter((_, j) => j !== i);
+        continue;
+      }
+      return [r[0], new Mix(replaceAt(gens, i, r[1]))];
+    }
+    return null;
+  }
+  update(ctx: GenContext, event: Op): Gen {
+    return new Mix(this.gens.map((g) => g.update(ctx, event)));
+  }
+}
+export const mix = (gens: readonly GenLike[]): Gen => new Mix(gens.map(toGen));
+
+/** Ops from all generators, soonest first; ends when all have ended. */
+class Any implements Gen {
+  constructor(private readonly gens: readonly Gen[]) {}
+  op(ctx: GenContext): GenResult {
+    let best: FilledOp | null = null;
+    let bestI = -1;
+    let bestGen: Gen = this;
+    // A child that ended is dropped: restricted children (clients, nemesis) only say so when
+    // asked for one of their own threads.
+    const live: Gen[] = [];
+    for (const g of this.gens) {
+      const r = g.op(ctx);
+      if (r === null) continue;
+      live.push(g);
+      if (r[0] === PENDING) continue;
+      if (best === null || r[0].time < best.time) {
+        best = r[0];
+        bestI = live.length - 1;
+        bestGen = r[1];
+      }
+    }
+    if (live.length === 0) return null;
+    const rest = live.length === this.gens.length ? this : new Any(live);
+    if (best === null) return [PENDING, rest];
+    return [best, new Any(replaceAt(live, bestI, bestGen))];
+  }
+  update(ctx: GenContext, event: Op): Gen {
+    return new Any(this.gens.map((g) => g.update(ctx, event)));
+  }
+}
+export const any = (...gens: GenLike[]): Gen => new Any(gens.map(toGen));
+
+/** Only the threads matching pred get ops from gen; others see PENDING. Inside, ctx.threads and
+ *  ctx.free list only the matching threads (so eachThread and synchronize see just those). */
+class OnThreads implements Gen {
+  constructor(
+    private readonly pred: (t: Thread) => boolean,
+    private readonly gen: Gen,
+  ) {}
+  private narrow(ctx: GenContext): GenContext {
+    return { ...ctx, threads: ctx.threads.filter(this.pred), free: ctx.free.filter(this.pred) };
+  }
+  op(ctx: GenContext): GenResult {
+    if (!this.pred(ctx.thread)) return [PENDING, this];
+    const r = this.gen.op(this.narrow(ctx));
+    return r && [r[0], r[1] === this.gen ? this : new OnThreads(this.pred, r[1])];
+  }
+  update(ctx: GenContext, event: Op): Gen {
+    return this.pred(ctx.thread) ? new OnThreads(this.pred, this.gen.update(this.narrow(ctx), event)) : this;
+  }
+}
+export const onThreads = (pred: (t: Thread) => boolean, gen: GenLike): Gen => new OnThreads(pred, toGen(gen));
+export const clients = (gen: GenLike): Gen => onThreads((t) => t !== 'nemesis', gen);
+export const nemesis = (gen: GenLike): Gen => onThreads((t) => t === 'nemesis', gen);
+
+/** Spaces ops by an interval: fixed (delay) or uniform in [0, 2dt) (stagger). Shared by all threads. */
+class Spaced implements Gen {
+  constructor(
+    private readonly dt: number,
+    private readonly random: boolean,
+    private readonly gen: Gen,
+    private readonly next: number | null = null,
+  ) {}
+  op(ctx: GenContext): GenResult {
+    const r = this.gen.op(ctx);
+    if (r === null) return null;
+    if (r[0] === PENDING) return [PENDING, r[1] === this.gen ? this : new Spaced(this.dt, this.random, r[1], this.next)];
+    const time = Math.max(r[0].time, this.next ?? ctx.time);
+    const gap = this.random ? ctx.rng.next() * 2 * this.dt : this.dt;
+    return [{ ...r[0], time }, new Spaced(this.dt, this.random, r[1], time + gap)];
+  }
+  update(ctx: GenContext, event: Op): Gen {
+    return new Spaced(this.dt, this.random, this.gen.update(ctx, event), this.next);
+  }
+}
+/** Ops at uniformly random intervals in [0, 2*dt) seconds: on average one every dt. */
+export const stagger = (dt: number, gen: GenLike): Gen => new Spaced(dt * SECOND, true, toGen(gen));
+/** Ops exactly dt seconds apart. */
+export const delay = (dt: number, gen: GenLike): Gen => new Spaced(dt * SECOND, false, toGen(gen));
+
+/** Occupies one thread for dt seconds (not recorded in the history), then ends. */
+export const sleep = (dt: number): Gen => toGen({ f: 'sleep', type: 'sleep', value: dt });
+
+/** Ends dt seconds after its first op was asked for. */
+class TimeLimit implements Gen {
+  constructor(
+    private readonly dt: number,
+    private readonly gen: Gen,
+    private readonly deadline: number | null = null,
+  ) {}
+  op(ctx: GenContext): GenResult {
+    const deadline = this.deadline ?? ctx.time + this.dt;
+    if (ctx.time >= deadline) return null;
+    const r = this.gen.op(ctx);
+    if (r === null) return null;
+    if (r[0] === PENDING) return [PENDING, r[1] === this.gen && this.deadline !== null ? this : new TimeLimit(this.dt, r[1], deadline)];
+    if (r[0].time >= deadline) return null;
+    return [r[0], new TimeLimit(this.dt, r[1], deadline)];
+  }
+  update(ctx: GenContext, event: Op): Gen {
+    return new TimeLimit(this.dt, this.gen.update(ctx, event), this.deadline);
+  }
+}
+export const timeLimit = (dt: number, gen: GenLike): Gen => new TimeLimit(dt * SECOND, toGen(gen));
+
+/** Waits until every thread is free, then becomes gen. */
+class Synchronize implements Gen {
+  constructor(private readonly gen: Gen) {}
+  op(ctx: GenContext): GenResult {
+    if (ctx.free.length < ctx.threads.length) return [PENDING, this];
+    return this.gen.op(ctx);
+  }
+  update(ctx: GenContext, event: Op): Gen {
+    return new Synchronize(this.gen.update(ctx, event));
+  }
+}
+export const synchronize = (gen: GenLike): Gen => new Synchronize(toGen(gen));
+/** Each generator in turn; each starts only once every op of the previous one has completed. */
+export const phases = (...gens: GenLike[]): Gen => toGen(gens.map((g, i) => (i === 0 ? toGen(g) : synchronize(g))));
+
+/** An independent copy of gen for every thread it is asked for. */
+class EachThread implements Gen {
+  constructor(
+    private readonly template: Gen,
+    private readonly perThread: ReadonlyMap<Thread, Gen | null> = new Map(),
+  ) {}
+  op(ctx: GenContext): GenResult {
+    const g = this.perThread.has(ctx.thread) ? this.perThread.get(ctx.thread)! : this.template;
+    const r = g === null ? null : g.op(ctx);
+    const next = new Map(this.perThread);
+    if (r === null) {
+      next.set(ctx.thread, null);
+      // Ended for this thread; the whole generator ends when it has ended for every thread.
+      const done = ctx.threads.every((t) => next.get(t) === null);
+      return done ? null : [PENDING, new EachThread(this.template, next)];
+    }
+    next.set(ctx.thread, r[1]);
+    return [r[0], new EachThread(this.template, next)];
+  }
+  update(ctx: GenContext, event: Op): Gen {
+    const g = this.perThread.get(ctx.thread);
+    if (!g) return this;
+    const next = new Map(this.perThread);
+    next.set(ctx.thread, g.update(ctx, event));
+    return new EachThread(this.template, next);
+  }
+}
+export const eachThread = (gen: GenLike): Gen => new EachThread(toGen(gen));
+
+/** reserve(n1, g1, n2, g2, ..., dflt): the first n1 client threads run g1, the next n2 run g2, ...,
+ *  the remaining client threads run dflt. The nemesis thread is left to other generators. */
+export function reserve(...args: GenLike[]): Gen {
+  const ranges: Array<{ lo: number; hi: number; gen: GenLike }> = [];
+  let lo = 0;
+  for (let i = 0; i + 1 < args.length; i += 2) {
+    const n = args[i] as unknown as number;
+    ranges.push({ lo, hi: lo + n, gen: args[i + 1] });
+    lo += n;
+  }
+  const dflt = args.length % 2 === 1 ? args[args.length - 1] : null;
+  const parts = ranges.map((r) => onThreads((t) => typeof t === 'number' && t >= r.lo && t < r.hi, r.gen));
+  if (dflt !== null) parts.push(onThreads((t) => typeof t === 'number' && t >= lo, dflt));
+  return any(...parts);
+}
+
+/** Ops from gen until one of them completes ok. */
+class UntilOk implements Gen {
+  constructor(
+    private readonly gen: Gen,
+    private readonly mine: ReadonlySet<string> = new Set(),
+    private readonly done = false,
+  ) {}
+  op(ctx: GenContext): GenResult {
+    if (this.done) return null;
+    const r = this.gen.op(ctx);
+    return r && [r[0], new UntilOk(r[1], this.mine, false)];
+  }
+  update(ctx: GenContext, event: Op): Gen {
+    const key = String(event.process);
+    const gen = this.gen.update(ctx, event);
+    if (event.type === 'invoke') return new UntilOk(gen, new Set(this.mine).add(key), this.done);
+    if (!this.mine.has(key)) return new UntilOk(gen, this.mine, this.done);
+    const mine = new Set(this.mine);
+    mine.delete(key);
+    return new UntilOk(gen, mine, this.done || event.type === 'ok');
+  }
+}
+export const untilOk = (gen: GenLike): Gen => new UntilOk(toGen(gen));
+
+/** Alternates ops from a and b; ends when the one whose turn it is ends. */
+class FlipFlop implements Gen {
+  constructor(private readonly gens: readonly [Gen, Gen], private readonly turn: 0 | 1 = 0) {}
+  op(ctx: GenContext): GenResult {
+    const r = this.gens[this.turn].op(ctx);
+    if (r === null) return null;
+    if (r[0] === PENDING) return [PENDING, new FlipFlop(replaceAt(this.gens, this.turn, r[1]) as unknown as [Gen, Gen], this.turn)];
+    const gens = replaceAt(this.gens, this.turn, r[1]) as unknown as [Gen, Gen];
+    return [r[0], new FlipFlop(gens, this.turn === 0 ? 1 : 0)];
+  }
+  update(ctx: GenContext, event: Op): Gen {
+    return new FlipFlop([this.gens[0].update(ctx, event), this.gens[1].update(ctx, event)], this.turn);
+  }
+}
+export const flipFlop = (a: GenLike, b: GenLike): Gen => new FlipFlop([toGen(a), toGen(b)]);
+
+/** cycleTimes(dt1, g1, dt2, g2, ...): g1 for dt1 seconds, then g2 for dt2, ..., round and round.
+ *  Each generator keeps its state between its turns. */
+class CycleTimes implements Gen {
+  constructor(
+    private readonly spans: readonly number[],
+    private readonly gens: readonly Gen[],
+    private readonly start: number | null = null,
+  ) {}
+  op(ctx: GenContext): GenResult {
+    const start = this.start ?? ctx.time;
+    const period = this.spans.reduce((a, b) => a + b, 0);
+    const at = (ctx.time - start) % period;
+    let i = 0;
+    let windowStart = ctx.time - at;
+    for (let acc = 0; i < this.spans.length; i++) {
+      if (at < acc + this.spans[i]) {
+        windowStart += acc;
+        break;
+      }
+      acc += this.spans[i];
+    }
+    const windowEnd = windowStart + this.spans[i];
+    const r = this.gens[i].op(ctx);
+    if (r === null) return null;
+    if (r[0] === PENDING) return [PENDING, new CycleTimes(this.spans, replaceAt(this.gens, i, r[1]), start)];
+    // An op beyond this generator's window waits for its next turn.
+    if (r[0].time >= windowEnd) return [PENDING, new CycleTimes(this.spans, this.gens, start)];
+    return [r[0], new CycleTimes(this.spans, replaceAt(this.gens, i, r[1]), start)];
+  }
+  update(ctx: GenContext, event: Op): Gen {
+    return new CycleTimes(this.spans, this.gens.map((g) => g.update(ctx, event)), this.start);
+  }
+}
+export function cycleTimes(...args: GenLike[]): Gen {
+  const spans: number[] = [];
+  const gens: Gen[] = [];
+  for (let i = 0; i + 1 < args.length; i += 2) {
+    spans.push((args[i] as unknown as number) * SECOND);
+    gens.push(toGen(args[i + 1]));
+  }
+  return new CycleTimes(spans, gens);
+}
+
+/** At most n ops from gen. */
+class Limit implements Gen {
+  constructor(private readonly n: number, private readonly gen: Gen) {}
+  op(ctx: GenContext): GenResult {
+    if (this.n <= 0) return null;
+    const r = this.gen.op(ctx);
+    if (r === null) return null;
+    if (r[0] === PENDING) return [PENDING, r[1] === this.gen ? this : new Limit(this.n, r[1])];
+    return [r[0], new Limit(this.n - 1, r[1])];
+  }
+  update(ctx: GenContext, event: Op): Gen {
+    return new Limit(this.n, this.gen.update(ctx, event));
+  }
+}
+export const limit = (n: number, gen: GenLike): Gen => new Limit(n, toGen(gen));
+export const once = (gen: GenLike): Gen => limit(1, gen);
+
+/** gen's first op, again and again (n times, or forever): gen's successor is never adopted. */
+class Repeat implements Gen {
+  constructor(private readonly gen: Gen, private readonly n: number) {}
+  op(ctx: GenContext): GenResult {
+    if (this.n === 0) return null;
+    const r = this.gen.op(ctx);
+    if (r === null) return null;
+    if (r[0] === PENDING) return [PENDING, this];
+    return [r[0], new Repeat(this.gen, this.n - 1)];
+  }
+  update(): Gen {
+    return this;
+  }
+}
+export const repeat = (gen: GenLike, n = -1): Gen => new Repeat(toGen(gen), n);
+
+/** Only ops for which pred holds. */
+class Filter implements Gen {
+  constructor(private readonly pred: (op: FilledOp) => boolean, private readonly gen: Gen) {}
+  op(ctx: GenContext): GenResult {
+    let gen = this.gen;
+    for (let tries = 0; tries < 10_000; tries++) {
+      const r = gen.op(ctx);
+      if (r === null) return null;
+      if (r[0] === PENDING) return [PENDING, new Filter(this.pred, gen)];
+      if (this.pred(r[0])) return [r[0], new Filter(this.pred, r[1])];
+      gen = r[1];
+    }
+    return [PENDING, new Filter(this.pred, gen)];
+  }
+  update(ctx: GenContext, event: Op): Gen {
+    return new Filter(this.pred, this.gen.update(ctx, event));
+  }
+}
+export const filter = (pred: (op: FilledOp) => boolean, gen: GenLike): Gen => new Filter(pred, toGen(gen));
+
+/** Every op transformed by fn. */
+class MapGen implements Gen {
+  constructor(private readonly fn: (op: FilledOp, ctx: GenContext) => OpSpec, private readonly gen: Gen) {}
+  op(ctx: GenContext): GenResult {
+    const r = this.gen.op(ctx);
+    if (r === null) return null;
+    if (r[0] === PENDING) return [PENDING, r[1] === this.gen ? this : new MapGen(this.fn, r[1])];
+    return [fill({ ...r[0], ...this.fn(r[0], ctx) }, ctx), new MapGen(this.fn, r[1])];
+  }
+  update(ctx: GenContext, event: Op): Gen {
+    return new MapGen(this.fn, this.gen.update(ctx, event));
+  }
+}
+export const map = (fn: (op: FilledOp, ctx: GenContext) => OpSpec, gen: GenLike): Gen => new MapGen(fn, toGen(gen));
+
+export { VOID as empty };
