@@ -1,0 +1,128 @@
+// The local provider (DESIGN.md §6): nodes are child processes on this machine, the controller
+// routes every message between them. No Docker, no root.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Cluster, ClusterSpec, ExecResult, Net, NodeHandle, Provider, Remote } from '../../types.ts';
+import { Rng } from '../../rng.ts';
+import { NodeProcess } from './node-process.ts';
+import { Router } from './router.ts';
+import { ClientConnection, startServices } from './services.ts';
+
+export interface LocalNodeHandle extends NodeHandle {
+  proc: NodeProcess;
+  /** Opens a client connection to this node through the router. */
+  connect(clientId?: string): ClientConnection;
+}
+
+export function isLocalNode(node: NodeHandle): node is LocalNodeHandle {
+  return (node as LocalNodeHandle).proc instanceof NodeProcess;
+}
+
+const localRemote: Remote = {
+  exec(argv, opts = {}) {
+    return new Promise<ExecResult>((resolve) => {
+      const child = execFile(argv[0], argv.slice(1), { env: { ...process.env, ...opts.env }, timeout: opts.timeoutMs }, (err, stdout, stderr) => {
+        const code = err ? (typeof (err as NodeJS.ErrnoException).code === 'number' ? Number((err as NodeJS.ErrnoException).code) : 1) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      });
+      if (opts.stdin !== undefined) child.stdin?.end(opts.stdin);
+    });
+  },
+  async upload(localPath, remotePath) {
+    await fs.promises.cp(localPath, remotePath, { recursive: true });
+  },
+  async download(remotePath, localPath) {
+    await fs.promises.cp(remotePath, localPath, { recursive: true });
+  },
+};
+
+/** Every live local cluster, so a controller that exits for any reason kills its nodes. */
+const live = new Set<LocalCluster>();
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const c of live) c.killNow();
+  });
+}
+
+export class LocalCluster implements Cluster {
+  readonly provider = 'local';
+  readonly nodes: LocalNodeHandle[];
+  readonly router: Router;
+  readonly net: Net;
+  readonly dataRoot: string;
+  private readonly clients = new Map<string, ClientConnection>();
+  private nextClient = 1;
+
+  constructor(spec: ClusterSpec) {
+    const o = spec.opts;
+    this.router = new Router({
+      latencyMs: o.latency,
+      latencyDist: o.latencyDist,
+      loss: o.loss,
+      rng: new Rng(spec.seed).fork(0x6e6574), // 'net'
+    });
+    startServices(this.router, new Rng(spec.seed).fork(0x737663)); // 'svc'
+    this.dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-'));
+    this.nodes = spec.nodes.map((name) => {
+      const proc = new NodeProcess(
+        name, spec.nodes, path.join(this.dataRoot, name), path.join(spec.storeDir, 'nodes', name, 'node.log'),
+        this.router, spec.log, o.initTimeout * 1000,
+      );
+      return { name, remote: localRemote, proc, connect: (id?: string) => this.connect(name, id) };
+    });
+    this.router.onUndeliverable = (msg) => {
+      const client = this.clients.get(msg.src);
+      if (client && typeof msg.body.msg_id === 'number') client.refuse(msg.body.msg_id, `node ${msg.dest} is down (connection refused)`);
+    };
+    const router = this.router;
+    this.net = {
+      async partition(grudge) {
+        router.partition(grudge);
+      },
+      async heal() {
+        router.heal();
+      },
+      async shape(links, behaviour) {
+        router.shape(links, behaviour);
+      },
+    };
+    live.add(this);
+    installExitHook();
+  }
+
+  connect(node: string, id?: string): ClientConnection {
+    const clientId = id ?? `c${this.nextClient++}`;
+    const conn = new ClientConnection(clientId, node, this.router);
+    this.clients.set(clientId, conn);
+    const close = conn.close.bind(conn);
+    conn.close = () => {
+      this.clients.delete(clientId);
+      close();
+    };
+    return conn;
+  }
+
+  killNow(): void {
+    for (const n of this.nodes) n.proc.killNow();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    for (const c of [...this.clients.values()]) c.close();
+    await Promise.all(this.nodes.map((n) => n.proc.stop()));
+    this.router.close();
+    fs.rmSync(this.dataRoot, { recursive: true, force: true });
+    live.delete(this);
+  }
+}
+
+export const localProvider: Provider = {
+  name: 'local',
+  async provision(spec: ClusterSpec): Promise<Cluster> {
+    return new LocalCluster(spec);
+  },
+};
