@@ -94,7 +94,10 @@ class Spaced implements Gen {
     const r = this.gen.op(ctx);
     if (r === null) return null;
     if (r[0] === PENDING) return [PENDING, r[1] === this.gen ? this : new Spaced(this.dt, this.random, r[1], this.next)];
-    const time = Math.max(r[0].time, this.next ?? ctx.time);
+    // Gaps are measured from when the op was planned, not from when the timer fired, so timer
+    // lateness does not pile up and lower the rate (unless we are over a second behind).
+    const planned = this.next === null || ctx.time - this.next > SECOND ? ctx.time : this.next;
+    const time = r[0].time > ctx.time ? Math.max(r[0].time, planned) : planned;
     const gap = this.random ? ctx.rng.next() * 2 * this.dt : this.dt;
     return [{ ...r[0], time }, new Spaced(this.dt, this.random, r[1], time + gap)];
   }

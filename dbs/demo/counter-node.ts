@@ -1,0 +1,104 @@
+// The built-in counter service, run as one process per node under the local provider.
+//   naive: add = get + put against the primary copy on n1 (loses updates under concurrency)
+//   lock:  the same, holding a lease lock with a fencing token across get and put
+//   cas:   get, then compare-and-set, retried on conflict
+//   crdt:  a PN-counter replicated by gossip; reads are local (eventually consistent)
+// A node cut off from the primary answers with a timeout error rather than inventing answers.
+import { PnCounter } from './pn-counter.ts';
+import { PrimaryStore, primaryCaller } from './primary-store.ts';
+import { CODE, Node, NodeError, arg, sleep } from './runtime.ts';
+
+const flavor = arg('flavor', 'cas');
+const rpcTimeout = Number(arg('rpc-timeout', '1000'));
+const gossipMs = Number(arg('gossip-interval', '250'));
+const dataDir = process.env.JEPSEN_DATA_DIR ?? process.cwd();
+const node = new Node();
+let store: PrimaryStore | null = null;
+let crdt: PnCounter | null = null;
+const primary = () => node.nodeIds[0];
+const callPrimary = primaryCaller(node, primary, () => store, rpcTimeout);
+
+if (!['naive', 'lock', 'cas', 'crdt'].includes(flavor)) {
+  process.stderr.write(`unknown counter flavor ${flavor}\n`);
+  process.exit(2);
+}
+
+node.onInit(() => {
+  if (flavor === 'crdt') {
+    crdt = new PnCounter(node.id, dataDir);
+    setInterval(() => {
+      for (const peer of node.nodeIds) if (peer !== node.id) node.send(peer, { type: 'gossip', state: crdt!.state });
+    }, gossipMs);
+    setInterval(() => crdt!.compact(), 5000);
+  } else if (node.id === primary()) {
+    store = new PrimaryStore(dataDir, 2000);
+    store.install(node);
+  }
+});
+
+node.on('gossip', (m) => {
+  crdt?.merge(m.body.state as never);
+});
+
+const readPrimary = async (): Promise<number> => Number((await callPrimary({ type: 'p_get' })).value ?? 0);
+
+async function addNaive(delta: number): Promise<void> {
+  const v = await readPrimary();
+  await callPrimary({ type: 'p_put', value: v + delta });
+}
+
+async function addLocked(delta: number, owner: string): Promise<void> {
+  const deadline = Date.now() + rpcTimeout;
+  let token: number | null = null;
+  while (token === null) {
+    try {
+      token = Number((await callPrimary({ type: 'p_lock', lock: 'counter', owner })).token);
+    } catch (e) {
+      if (!(e instanceof NodeError) || e.code !== CODE.temporarilyUnavailable || Date.now() > deadline) throw e;
+      await sleep(2 + Math.random() * 8);
+    }
+  }
+  try {
+    const v = await readPrimary();
+    await callPrimary({ type: 'p_put', value: v + delta, token, lock: 'counter' });
+  } finally {
+    callPrimary({ type: 'p_unlock', lock: 'counter', token }).catch(() => {});
+  }
+}
+
+async function addCas(delta: number): Promise<void> {
+  const deadline = Date.now() + rpcTimeout;
+  for (;;) {
+    // The counter starts absent: compare against what is really there (null), not against 0.
+    const raw = (await callPrimary({ type: 'p_get' })).value ?? null;
+    try {
+      await callPrimary({ type: 'p_cas', from: raw, to: Number(raw ?? 0) + delta });
+      return;
+    } catch (e) {
+      // A conflict means our cas certainly did not apply: back off a little and try again.
+      if (!(e instanceof NodeError) || e.code !== CODE.preconditionFailed) throw e;
+      if (Date.now() > deadline) throw new NodeError(CODE.txnConflict, 'gave up after repeated conflicts');
+      await sleep(1 + Math.random() * 4);
+    }
+  }
+}
+
+let ownerSeq = 0;
+node.on('add', async (m) => {
+  const delta = Number(m.body.delta);
+  if (!Number.isFinite(delta)) throw new NodeError(12, 'add needs a numeric delta');
+  switch (flavor) {
+    case 'naive': await addNaive(delta); break;
+    case 'lock': await addLocked(delta, `${node.id}-${++ownerSeq}`); break;
+    case 'cas': await addCas(delta); break;
+    case 'crdt': crdt!.add(delta); break;
+  }
+  return { type: 'add_ok' };
+});
+
+node.on('read', async () => {
+  if (flavor === 'crdt') return { type: 'read_ok', value: crdt!.value() };
+  return { type: 'read_ok', value: await readPrimary() };
+});
+
+node.main();

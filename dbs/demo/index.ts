@@ -1,0 +1,55 @@
+// The built-in systems under test (the embedded default: nothing to install beyond npm install).
+// Each workload has a node program here and the flavors it can run as.
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from '../../src/errors.ts';
+import type { Db, RunOptions } from '../../src/types.ts';
+import { processDb } from '../process-db.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** tsx's loader, by absolute URL: nodes run with the data directory as their working directory. */
+const tsxLoader = import.meta.resolve('tsx');
+
+interface DemoSystem {
+  script: string;
+  flavors: Record<string, { description: string; consistency?: 'linearizable' | 'eventual' }>;
+  defaultFlavor: string;
+}
+
+export const demoSystems: Record<string, DemoSystem> = {
+  counter: {
+    script: 'counter-node.ts',
+    defaultFlavor: 'cas',
+    flavors: {
+      naive: { description: 'get + put against the primary copy (loses updates)' },
+      lock: { description: 'get + put under a lease lock with a fencing token' },
+      cas: { description: 'optimistic compare-and-set retry loop' },
+      crdt: { description: 'PN-counter CRDT replicated by gossip, with a write-ahead log', consistency: 'eventual' },
+    },
+  },
+};
+
+/** The flavor a run will use, or one clear sentence on why it cannot. */
+export function resolveDemoFlavor(workload: string, flavor: string | undefined): string {
+  const sys = demoSystems[workload];
+  if (!sys) {
+    throw new UsageError(`The built-in demo system has no ${workload} workload yet; it has: ${Object.keys(demoSystems).join(', ')}. Use --bin to test your own node.`);
+  }
+  const f = flavor ?? sys.defaultFlavor;
+  if (!sys.flavors[f]) {
+    throw new UsageError(`Unknown flavor "${f}" for ${workload}; valid flavors are: ${Object.keys(sys.flavors).join(', ')}.`);
+  }
+  return f;
+}
+
+export function demoConsistency(workload: string, flavor: string): 'linearizable' | 'eventual' {
+  return demoSystems[workload]?.flavors[flavor]?.consistency ?? 'linearizable';
+}
+
+export function demoDb(opts: RunOptions): Db {
+  const flavor = resolveDemoFlavor(opts.workload, opts.flavor);
+  const script = path.join(here, demoSystems[opts.workload].script);
+  return processDb(`demo/${opts.workload}/${flavor}`, () => ({
+    argv: [process.execPath, '--import', tsxLoader, script, '--flavor', flavor],
+  }));
+}

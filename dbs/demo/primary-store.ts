@@ -1,0 +1,127 @@
+// The primary copy of the Hazelcast-style map that the naive, lock and cas counter flavors share:
+// one authoritative value on the primary node, with get, put, compare-and-set and a lease lock
+// with fencing tokens. State is written to the data directory before every acknowledgement,
+// so a SIGKILL of the primary loses nothing it acknowledged.
+import fs from 'node:fs';
+import path from 'node:path';
+import { CODE, type Body, type Msg, type Node, NodeError } from './runtime.ts';
+
+interface State {
+  values: Record<string, unknown>;
+  /** Fencing tokens only ever grow, across restarts too. */
+  lastToken: number;
+}
+
+interface Lease {
+  owner: string;
+  token: number;
+  expires: number;
+}
+
+export class PrimaryStore {
+  private state: State = { values: {}, lastToken: 0 };
+  /** Locks are not persisted: a restarted primary forgets holders, and their tokens stop working. */
+  private readonly leases = new Map<string, Lease>();
+  private readonly file: string;
+  /** Replies to recent requests, so a duplicated message is not applied twice. */
+  private readonly recent = new Map<string, Body>();
+
+  constructor(dataDir: string, private readonly leaseMs: number) {
+    this.file = path.join(dataDir, 'primary.json');
+    if (fs.existsSync(this.file)) this.state = JSON.parse(fs.readFileSync(this.file, 'utf8')) as State;
+  }
+
+  private persist(): void {
+    const tmp = `${this.file}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(this.state));
+    fs.renameSync(tmp, this.file);
+  }
+
+  get(key: string): unknown {
+    return this.state.values[key];
+  }
+
+  put(key: string, value: unknown, token?: number, lockName?: string): void {
+    if (token !== undefined) {
+      const lease = this.leases.get(lockName ?? key);
+      if (!lease || lease.token !== token || lease.expires < Date.now()) {
+        throw new NodeError(CODE.preconditionFailed, `fencing token ${token} is not the current holder's`);
+      }
+    }
+    this.state.values[key] = value;
+    this.persist();
+  }
+
+  cas(key: string, from: unknown, to: unknown): void {
+    const current = this.state.values[key];
+    if (JSON.stringify(current ?? null) !== JSON.stringify(from ?? null)) {
+      throw new NodeError(CODE.preconditionFailed, `expected ${JSON.stringify(from)}, had ${JSON.stringify(current)}`);
+    }
+    this.state.values[key] = to;
+    this.persist();
+  }
+
+  lock(name: string, owner: string): number {
+    const now = Date.now();
+    const lease = this.leases.get(name);
+    if (lease && lease.expires >= now && lease.owner !== owner) {
+      throw new NodeError(CODE.temporarilyUnavailable, `lock ${name} is held by ${lease.owner}`);
+    }
+    const token = ++this.state.lastToken;
+    this.persist();
+    this.leases.set(name, { owner, token, expires: now + this.leaseMs });
+    return token;
+  }
+
+  unlock(name: string, token: number): void {
+    const lease = this.leases.get(name);
+    if (lease && lease.token === token) this.leases.delete(name);
+  }
+
+  /** Serves the p_* messages other nodes send to the primary. */
+  install(node: Node): void {
+    const once = (handler: (m: Msg) => Body) => (m: Msg): Body => {
+      const key = `${m.src}:${m.body.msg_id}`;
+      const seen = this.recent.get(key);
+      if (seen) return seen;
+      const reply = handler(m);
+      this.recent.set(key, reply);
+      if (this.recent.size > 10_000) this.recent.delete(this.recent.keys().next().value!);
+      return reply;
+    };
+    const k = (m: Msg) => String(m.body.key ?? 'counter');
+    node.on('p_get', (m) => ({ type: 'p_get_ok', value: this.get(k(m)) ?? null }));
+    node.on('p_put', once((m) => {
+      this.put(k(m), m.body.value, m.body.token as number | undefined, m.body.lock as string | undefined);
+      return { type: 'p_put_ok' };
+    }));
+    node.on('p_cas', once((m) => {
+      this.cas(k(m), m.body.from, m.body.to);
+      return { type: 'p_cas_ok' };
+    }));
+    node.on('p_lock', once((m) => ({ type: 'p_lock_ok', token: this.lock(String(m.body.lock), String(m.body.owner)) })));
+    node.on('p_unlock', (m) => {
+      this.unlock(String(m.body.lock), Number(m.body.token));
+      return { type: 'p_unlock_ok' };
+    });
+  }
+}
+
+/** Calls the primary: over the network, or directly when this node is the primary. */
+export function primaryCaller(node: Node, primary: () => string, store: () => PrimaryStore | null, timeoutMs: number) {
+  return async (body: Body): Promise<Body> => {
+    const local = store();
+    if (local && node.id === primary()) {
+      // The primary serves its own clients without a network hop, through the same handlers.
+      const k = String(body.key ?? 'counter');
+      switch (body.type) {
+        case 'p_get': return { type: 'p_get_ok', value: local.get(k) ?? null };
+        case 'p_put': local.put(k, body.value, body.token as number | undefined, body.lock as string | undefined); return { type: 'p_put_ok' };
+        case 'p_cas': local.cas(k, body.from, body.to); return { type: 'p_cas_ok' };
+        case 'p_lock': return { type: 'p_lock_ok', token: local.lock(String(body.lock), String(body.owner)) };
+        case 'p_unlock': local.unlock(String(body.lock), Number(body.token)); return { type: 'p_unlock_ok' };
+      }
+    }
+    return node.call(primary(), body, timeoutMs);
+  };
+}

@@ -1,0 +1,104 @@
+// Chart data and Vega-Lite specs: latency over time, throughput over time (both with shaded
+// bands where faults were active), latency quantiles. Charts are downsampled; checks never are.
+import type { History, PerfBand } from '../src/types.ts';
+import { latencies, nemesisBands, quantiles, type Band, type LatencyPoint } from '../checkers/perf.ts';
+
+const MAX_POINTS = 20_000;
+
+export interface ChartData {
+  points: LatencyPoint[];
+  throughput: Array<{ second: number; series: string; rate: number }>;
+  quantiles: Array<{ series: string; q: string; latency: number }>;
+  bands: Band[];
+}
+
+export function chartData(history: History, perf: readonly PerfBand[]): ChartData {
+  const all = latencies(history);
+  // Keep every non-ok op (they are the interesting ones) and an even sample of the rest.
+  const notOk = all.filter((p) => p.type !== 'ok');
+  const ok = all.filter((p) => p.type === 'ok');
+  const room = Math.max(1000, MAX_POINTS - notOk.length);
+  const step = Math.max(1, Math.ceil(ok.length / room));
+  const points = [...ok.filter((_, i) => i % step === 0), ...notOk.slice(0, MAX_POINTS)].map((p) => ({
+    ...p,
+    latency: Math.max(p.latency, 0.01),
+  }));
+
+  const buckets = new Map<string, number>();
+  for (const p of all) {
+    const k = `${Math.floor(p.time)}|${p.f} ${p.type}`;
+    buckets.set(k, (buckets.get(k) ?? 0) + 1);
+  }
+  const throughput = [...buckets].map(([k, n]) => {
+    const [s, series] = k.split('|');
+    return { second: Number(s), series, rate: n };
+  });
+
+  const groups = new Map<string, number[]>();
+  for (const p of all) {
+    const k = `${p.f} ${p.type}`;
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = []));
+    g.push(p.latency);
+  }
+  const qs: ChartData['quantiles'] = [];
+  for (const [series, xs] of groups) {
+    for (const [q, v] of Object.entries(quantiles(xs, [0.5, 0.95, 0.99, 1]))) qs.push({ series, q: q === '1' ? 'max' : `p${Number(q) * 100}`, latency: v });
+  }
+  return { points, throughput, quantiles: qs, bands: nemesisBands(history, perf) };
+}
+
+function bandLayer(bands: Band[], perf: readonly PerfBand[]) {
+  return {
+    data: { values: bands },
+    mark: { type: 'rect', opacity: 0.3 },
+    encoding: {
+      x: { field: 'start', type: 'quantitative' },
+      x2: { field: 'end' },
+      color: {
+        field: 'name', type: 'nominal', title: 'fault',
+        scale: { domain: perf.map((p) => p.name), range: perf.map((p) => p.color) },
+      },
+      tooltip: [{ field: 'name' }, { field: 'start', format: '.2f' }, { field: 'end', format: '.2f' }],
+    },
+  };
+}
+
+export function chartSpecs(d: ChartData, perf: readonly PerfBand[]): Record<string, unknown> {
+  const base = { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', width: 'container', height: 260 };
+  const layered = (layer: unknown) => ({ ...base, layer: perf.length ? [bandLayer(d.bands, perf), layer] : [layer], resolve: { scale: { color: 'independent' } } });
+  return {
+    latency: layered({
+      data: { values: d.points },
+      mark: { type: 'point', filled: true, size: 14, opacity: 0.7 },
+      encoding: {
+        x: { field: 'time', type: 'quantitative', title: 'time (s)' },
+        y: { field: 'latency', type: 'quantitative', title: 'latency (ms)', scale: { type: 'log' } },
+        color: { field: 'f', type: 'nominal', title: 'f' },
+        shape: { field: 'type', type: 'nominal', title: 'outcome', scale: { domain: ['ok', 'fail', 'info'], range: ['circle', 'triangle-down', 'square'] } },
+        tooltip: [{ field: 'f' }, { field: 'type' }, { field: 'process' }, { field: 'time', format: '.3f' }, { field: 'latency', format: '.2f' }],
+      },
+    }),
+    throughput: layered({
+      data: { values: d.throughput },
+      mark: { type: 'line', point: false, interpolate: 'step-after' },
+      encoding: {
+        x: { field: 'second', type: 'quantitative', title: 'time (s)' },
+        y: { field: 'rate', type: 'quantitative', title: 'ops/s' },
+        color: { field: 'series', type: 'nominal', title: 'f, outcome' },
+      },
+    }),
+    quantiles: {
+      ...base,
+      data: { values: d.quantiles },
+      mark: 'bar',
+      encoding: {
+        x: { field: 'series', type: 'nominal', title: 'f, outcome' },
+        xOffset: { field: 'q', sort: ['p50', 'p95', 'p99', 'max'] },
+        y: { field: 'latency', type: 'quantitative', title: 'latency (ms)', scale: { type: 'log' } },
+        color: { field: 'q', type: 'nominal', sort: ['p50', 'p95', 'p99', 'max'], title: 'quantile' },
+        tooltip: [{ field: 'series' }, { field: 'q' }, { field: 'latency', format: '.2f' }],
+      },
+    },
+  };
+}

@@ -1,0 +1,212 @@
+// The run lifecycle (DESIGN.md §4): provision, set up, run the generator with faults, final phase,
+// teardown (always, also on Ctrl-C or a crash), check, store, report.
+// src/ knows nothing of particular workloads, systems or checkers: they come in through Registries.
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { any, clients, nemesis, phases, sleep, stagger, timeLimit, type GenLike } from './generator/index.ts';
+import { HistoryRecorder } from './history.ts';
+import { interpret, type WorkerPool } from './interpreter.ts';
+import { FileLogger, type Level } from './log.ts';
+import { Rng } from './rng.ts';
+import { createRunDir, updateLatest, writeJson } from './store.ts';
+import { RunAbortedError, UsageError, errorMessage } from './errors.ts';
+import type {
+  CheckResult, Checker, Client, ClientFactory, Cluster, Db, History, NemesisPackage, Op, PerfBand, Provider, RunOptions, TestInfo, Workload,
+} from './types.ts';
+
+export interface Registries {
+  workloads: Record<string, (opts: RunOptions) => Workload>;
+  /** Builds the system under test; throws UsageError for unknown names. */
+  db(opts: RunOptions): Db;
+  providers: Record<string, Provider>;
+  nemesisPackage(test: TestInfo): NemesisPackage;
+  /** The workload's checker composed with the checks every run gets. */
+  fullChecker(workload: Workload, perf: readonly PerfBand[]): Checker;
+  renderReport(input: ReportInput): string;
+}
+
+export interface ReportInput {
+  test: Pick<TestInfo, 'name' | 'seed' | 'nodes' | 'concurrency' | 'runId'> & { opts: RunOptions };
+  history: History;
+  results: CheckResult;
+  perf: readonly PerfBand[];
+}
+
+export interface RunUi {
+  /** Called with every op as it is recorded (progress display). */
+  onOp?(op: Op): void;
+  onPhase?(phase: string): void;
+  /** The fault bands of this run (which nemesis ops start and stop which fault). */
+  onBands?(bands: readonly PerfBand[]): void;
+  log?(level: Level, msg: string): void;
+}
+
+export interface RunOutcome {
+  valid: CheckResult['valid'];
+  results: CheckResult;
+  dir: string;
+  reportPath: string;
+  seed: number;
+  interrupted: boolean;
+  history: History;
+}
+
+/** Builds a generator for the whole run: main phase with faults, final phase, final reads. */
+export function runGenerator(workload: Workload, pkg: NemesisPackage, opts: RunOptions): GenLike {
+  const clientGen = opts.rate > 0 ? stagger(1 / opts.rate, workload.generator) : workload.generator;
+  const main = timeLimit(opts.timeLimit, any(clients(clientGen), pkg.generator ? nemesis(pkg.generator) : null));
+  return phases(
+    main,
+    pkg.finalGenerator ? nemesis(pkg.finalGenerator) : null,
+    // Recovery time only matters when there were faults to recover from.
+    pkg.generator && opts.recoveryTime > 0 ? nemesis(sleep(opts.recoveryTime)) : null,
+    workload.finalGenerator ? clients(workload.finalGenerator) : null,
+  );
+}
+
+export async function runTest(opts: RunOptions, reg: Registries, ui: RunUi = {}, stop?: AbortSignal): Promise<RunOutcome> {
+  // Everything that can be refused is refused before anything is started.
+  const wlCtor = reg.workloads[opts.workload];
+  if (!wlCtor) throw new UsageError(`Unknown workload "${opts.workload}"; valid workloads are: ${Object.keys(reg.workloads).join(', ')}.`);
+  const provider = reg.providers[opts.provider];
+  if (!provider) throw new UsageError(`Unknown provider "${opts.provider}"; valid providers are: ${Object.keys(reg.providers).join(', ')}.`);
+  const db = reg.db(opts);
+  const workload = wlCtor(opts);
+  const factory: ClientFactory | undefined = db.clients[opts.workload] ?? (db.speaksNodeProtocol ? workload.protocolClient : undefined);
+  if (!factory) throw new UsageError(`The ${db.name} system does not support the ${opts.workload} workload.`);
+
+  const nodes = Array.from({ length: opts.nodeCount }, (_, i) => `n${i + 1}`);
+  const run = createRunDir(opts.store, opts.workload);
+  const log = new FileLogger(path.join(run.dir, 'jepsen.log'), ui.log);
+  const t0 = performance.now();
+  const test: TestInfo = {
+    name: opts.workload,
+    runId: path.basename(run.dir),
+    seed: opts.seed,
+    opts,
+    nodes,
+    concurrency: opts.concurrency,
+    storeDir: run.dir,
+    log,
+    rng: new Rng(opts.seed).fork(0x7465), // 'te'
+    now: () => Math.round((performance.now() - t0) * 1e6),
+  };
+  const pkg = reg.nemesisPackage(test);
+  ui.onBands?.(pkg.perf);
+  writeJson(path.join(run.dir, 'test.json'), {
+    name: test.name, runId: test.runId, seed: opts.seed, nodes, concurrency: opts.concurrency, opts,
+    versions: { 'jepsen-ts': packageVersion(), node: process.version }, started: new Date().toISOString(),
+  });
+  updateLatest(run);
+  log.info(`run ${test.runId}: ${opts.workload} on ${db.name}, provider ${opts.provider}, seed ${opts.seed}`);
+
+  const history = new HistoryRecorder(path.join(run.dir, 'history.jsonl'));
+  if (ui.onOp) history.onOp(ui.onOp);
+  const interrupt = new AbortController();
+  const onOuterStop = () => interrupt.abort();
+  stop?.addEventListener('abort', onOuterStop, { once: true });
+  let cluster: Cluster | null = null;
+  const clientsByThread = new Map<number, Promise<Client>>();
+  let failure: unknown = null;
+
+  try {
+    ui.onPhase?.('provisioning');
+    cluster = await provider.provision({ nodes, storeDir: run.dir, seed: opts.seed, log, opts });
+    test.cluster = cluster;
+    test.db = db;
+    await Promise.all(cluster.nodes.map((n) => db.teardown(test, n)));
+    ui.onPhase?.('setting up');
+    await Promise.all(cluster.nodes.map((n) => db.setup(test, n)));
+    if (interrupt.signal.aborted) throw new RunAbortedError('Interrupted during set-up.');
+
+    const proto = factory(opts);
+    const handles = cluster.nodes;
+    const pool: WorkerPool = {
+      nodeOf: (t) => handles[t % handles.length],
+      client(t) {
+        let c = clientsByThread.get(t);
+        if (!c) clientsByThread.set(t, (c = proto.open(test, handles[t % handles.length])));
+        return c;
+      },
+      reopen(t) {
+        const old = clientsByThread.get(t);
+        clientsByThread.delete(t);
+        void old?.then((c) => c.close(test)).catch(() => {});
+      },
+    };
+    const first = await pool.client(0);
+    await first.setup?.(test);
+    await pkg.nemesis.setup(test);
+
+    ui.onPhase?.('running');
+    await interpret({
+      test, generator: runGenerator(workload, pkg, opts), pool, nemesis: pkg.nemesis, history,
+      opTimeoutMs: opts.opTimeout * 1000, stop: interrupt.signal,
+    });
+  } catch (e) {
+    failure = e;
+  } finally {
+    ui.onPhase?.('tearing down');
+    stop?.removeEventListener('abort', onOuterStop);
+    history.close();
+    await teardown(test, db, pkg, cluster, clientsByThread, log);
+  }
+
+  if (failure) {
+    log.error(errorMessage(failure));
+    log.close();
+    throw failure;
+  }
+
+  ui.onPhase?.('checking');
+  const checker = reg.fullChecker(workload, pkg.perf);
+  const results = await checker.check(test, history.ops, { ...opts });
+  const interrupted = interrupt.signal.aborted;
+  if (interrupted && results.valid === true) {
+    results.valid = 'unknown';
+    (results as Record<string, unknown>).interrupted = true;
+  }
+  writeJson(path.join(run.dir, 'results.json'), results);
+  const reportPath = path.join(run.dir, 'report.html');
+  fs.writeFileSync(reportPath, reg.renderReport({ test: { ...test, opts }, history: history.ops, results, perf: pkg.perf }));
+  log.info(`verdict: ${results.valid}`);
+  log.close();
+  return { valid: results.valid, results, dir: run.dir, reportPath, seed: opts.seed, interrupted, history: history.ops };
+}
+
+/** Teardown never throws: each step is attempted, and failures are logged. */
+async function teardown(
+  test: TestInfo, db: Db, pkg: NemesisPackage, cluster: Cluster | null,
+  clientsByThread: Map<number, Promise<Client>>, log: FileLogger,
+): Promise<void> {
+  const attempt = async (what: string, fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+    } catch (e) {
+      log.warn(`teardown: ${what}: ${errorMessage(e)}`);
+    }
+  };
+  for (const [t, c] of clientsByThread) {
+    await attempt(`client ${t}`, async () => {
+      const client = await c;
+      await client.teardown?.(test);
+      await client.close(test);
+    });
+  }
+  if (!cluster) return;
+  await attempt('nemesis', () => pkg.nemesis.teardown(test));
+  if (!test.opts.leaveDbRunning) {
+    await Promise.all(cluster.nodes.map((n) => attempt(`db on ${n.name}`, () => db.teardown(test, n))));
+  }
+  await attempt('cluster', async () => cluster[Symbol.asyncDispose]());
+}
+
+let version: string | null = null;
+function packageVersion(): string {
+  if (version === null) {
+    const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    version = pkg.version;
+  }
+  return version;
+}

@@ -1,0 +1,7 @@
+// The workload registry: name -> constructor. One file per workload.
+import type { RunOptions, Workload } from '../src/types.ts';
+import { counterWorkload } from './counter.ts';
+
+export const workloads: Record<string, (opts: RunOptions) => Workload> = {
+  counter: counterWorkload,
+};
