@@ -1,6 +1,6 @@
 // The combined fault schedule: every interval, start a fault from a family picked at random
 // (seeded), hold it for an interval, undo it, and leave the system healthy for an interval.
-import { type FilledOp, type Gen, type GenContext, type GenResult, fill } from '../src/generator/index.ts';
+import { type FilledOp, type Gen, type GenContext, type GenResult, PENDING, fill } from '../src/generator/index.ts';
 import type { Op } from '../src/types.ts';
 import type { FaultFamily } from './family.ts';
 
@@ -15,7 +15,10 @@ class AlternatingFaults implements Gen {
   ) {}
 
   op(ctx: GenContext): GenResult {
-    const due = this.due ?? ctx.time + this.interval;
+    // Fix the first due time through a pending answer (which the scheduler adopts); an op for
+    // later would not be adopted, and the schedule would keep sliding away.
+    if (this.due === null) return [PENDING, new AlternatingFaults(this.families, this.interval, ctx.time + this.interval, null)];
+    const due = this.due;
     let op: FilledOp;
     let active: FaultFamily | null;
     if (this.active) {

@@ -81,7 +81,8 @@ export class PrimaryStore {
   /** Serves the p_* messages other nodes send to the primary. */
   install(node: Node): void {
     const once = (handler: (m: Msg) => Body) => (m: Msg): Body => {
-      const key = `${m.src}:${m.body.msg_id}`;
+      // msg_ids start again at 1 when a node restarts: the sender's session tells incarnations apart.
+      const key = `${m.src}:${String(m.body.session ?? '')}:${m.body.msg_id}`;
       const seen = this.recent.get(key);
       if (seen) return seen;
       const reply = handler(m);
@@ -122,6 +123,6 @@ export function primaryCaller(node: Node, primary: () => string, store: () => Pr
         case 'p_unlock': local.unlock(String(body.lock), Number(body.token)); return { type: 'p_unlock_ok' };
       }
     }
-    return node.call(primary(), body, timeoutMs);
+    return node.call(primary(), { ...body, session: node.session }, timeoutMs);
   };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 // A tiny runtime for nodes speaking the node protocol (Maelstrom-compatible) on stdin/stdout,
 // used by the built-in demo systems. A node registers handlers by message type, replies, sends
 // and makes RPCs to other nodes with timeouts. Logs go to stderr (the controller keeps them).
@@ -27,6 +28,8 @@ type Handler = (msg: Msg) => Promise<Body | void> | Body | void;
 
 export class Node {
   id = '';
+  /** Differs for every start of the process, so peers can tell incarnations apart. */
+  readonly session = randomUUID();
   nodeIds: string[] = [];
   private nextMsgId = 1;
   private readonly handlers = new Map<string, Handler>();

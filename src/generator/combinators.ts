@@ -34,24 +34,31 @@ class Any implements Gen {
     let best: FilledOp | null = null;
     let bestI = -1;
     let bestGen: Gen = this;
-    // A child that ended is dropped: restricted children (clients, nemesis) only say so when
-    // asked for one of their own threads.
-    const live: Gen[] = [];
+    // A child that ended is dropped (restricted children such as clients() or nemesis() only say
+    // so when asked for one of their own threads). A child that is pending keeps what it learned.
+    const next: Gen[] = [];
+    let changed = false;
     for (const g of this.gens) {
       const r = g.op(ctx);
-      if (r === null) continue;
-      live.push(g);
-      if (r[0] === PENDING) continue;
+      if (r === null) {
+        changed = true;
+        continue;
+      }
+      if (r[0] === PENDING) {
+        next.push(r[1]);
+        changed ||= r[1] !== g;
+        continue;
+      }
+      next.push(g);
       if (best === null || r[0].time < best.time) {
         best = r[0];
-        bestI = live.length - 1;
+        bestI = next.length - 1;
         bestGen = r[1];
       }
     }
-    if (live.length === 0) return null;
-    const rest = live.length === this.gens.length ? this : new Any(live);
-    if (best === null) return [PENDING, rest];
-    return [best, new Any(replaceAt(live, bestI, bestGen))];
+    if (next.length === 0) return null;
+    if (best === null) return [PENDING, changed ? new Any(next) : this];
+    return [best, new Any(replaceAt(next, bestI, bestGen))];
   }
   update(ctx: GenContext, event: Op): Gen {
     return new Any(this.gens.map((g) => g.update(ctx, event)));
