@@ -1,8 +1,8 @@
 // The interpreter (DESIGN.md §4 step 4): one worker per client thread plus one nemesis worker,
 // driven by the generator through the scheduler, until the generator ends or the run is stopped.
 // Every invocation and completion goes into the history as it happens.
-import { SECOND, type FilledOp, type GenLike, type Thread } from './generator/index.ts';
-import { Scheduler } from './generator/scheduler.ts';
+import type { FilledOp, GenLike, Thread } from './generator/index.ts';
+import { POLL_NS, Scheduler } from './generator/scheduler.ts';
 import type { HistoryRecorder } from './history.ts';
 import type { Client, Completion, Nemesis, NodeHandle, Op, OpType, TestInfo } from './types.ts';
 import { errorMessage } from './errors.ts';
@@ -126,7 +126,7 @@ export async function interpret(o: InterpreterOptions): Promise<void> {
       }
       if (d.kind === 'done') break;
       // Wait for a completion, the next op's time, or a poll tick (generators may be waiting on time).
-      const waitNs = d.until === null ? 0.02 * SECOND : Math.min(d.until - now, 0.02 * SECOND);
+      const waitNs = d.until === null ? POLL_NS : Math.min(d.until - now, POLL_NS);
       await new Promise<void>((resolve) => {
         if (done.length) return resolve();
         const t = setTimeout(() => {

@@ -188,15 +188,15 @@ export const eachThread = (gen: GenLike): Gen => new EachThread(toGen(gen));
 
 /** reserve(n1, g1, n2, g2, ..., dflt): the first n1 client threads run g1, the next n2 run g2, ...,
  *  the remaining client threads run dflt. The nemesis thread is left to other generators. */
-export function reserve(...args: GenLike[]): Gen {
+export function reserve(...args: Array<number | GenLike>): Gen {
   const ranges: Array<{ lo: number; hi: number; gen: GenLike }> = [];
   let lo = 0;
   for (let i = 0; i + 1 < args.length; i += 2) {
-    const n = args[i] as unknown as number;
-    ranges.push({ lo, hi: lo + n, gen: args[i + 1] });
+    const n = args[i] as number;
+    ranges.push({ lo, hi: lo + n, gen: args[i + 1] as GenLike });
     lo += n;
   }
-  const dflt = args.length % 2 === 1 ? args[args.length - 1] : null;
+  const dflt = args.length % 2 === 1 ? (args[args.length - 1] as GenLike) : null;
   const parts = ranges.map((r) => onThreads((t) => typeof t === 'number' && t >= r.lo && t < r.hi, r.gen));
   if (dflt !== null) parts.push(onThreads((t) => typeof t === 'number' && t >= lo, dflt));
   return any(...parts);
@@ -275,12 +275,12 @@ class CycleTimes implements Gen {
     return new CycleTimes(this.spans, this.gens.map((g) => g.update(ctx, event)), this.start);
   }
 }
-export function cycleTimes(...args: GenLike[]): Gen {
+export function cycleTimes(...args: Array<number | GenLike>): Gen {
   const spans: number[] = [];
   const gens: Gen[] = [];
   for (let i = 0; i + 1 < args.length; i += 2) {
-    spans.push((args[i] as unknown as number) * SECOND);
-    gens.push(toGen(args[i + 1]));
+    spans.push((args[i] as number) * SECOND);
+    gens.push(toGen(args[i + 1] as GenLike));
   }
   return new CycleTimes(spans, gens);
 }

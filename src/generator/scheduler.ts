@@ -5,6 +5,9 @@ import type { Op, Process } from '../types.ts';
 import { Rng, mixSeed } from '../rng.ts';
 import { type FilledOp, type Gen, type GenContext, type GenLike, type Thread, PENDING, toGen } from './core.ts';
 
+/** How often a generator that is pending on time alone is asked again (ns). */
+export const POLL_NS = 20_000_000;
+
 export type Decision =
   | { kind: 'dispatch'; thread: Thread; op: FilledOp }
   /** Nothing to do before `until` (ns), or before some op completes when until is null. */

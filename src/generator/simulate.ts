@@ -3,7 +3,7 @@
 import type { Op, OpType } from '../types.ts';
 import type { FilledOp, GenLike, Thread } from './core.ts';
 import { SECOND } from './core.ts';
-import { Scheduler } from './scheduler.ts';
+import { POLL_NS, Scheduler } from './scheduler.ts';
 
 export interface SimulateOptions {
   concurrency?: number;
@@ -15,6 +15,8 @@ export interface SimulateOptions {
   complete?: (op: Op) => { type: Exclude<OpType, 'invoke'>; value?: unknown; error?: string };
   /** Safety net for infinite generators. */
   maxOps?: number;
+  /** A generator pending this many polls in a row with nothing in flight is stuck: throw. */
+  maxIdlePolls?: number;
   /** Stop the clock here (ns), completing what is in flight. */
   maxTime?: number;
 }
@@ -37,6 +39,8 @@ export function simulate(gen: GenLike, o: SimulateOptions = {}): Op[] {
   const history: Op[] = [];
   const inflight: Pending[] = [];
   let now = 0;
+  let idle = 0;
+  const maxIdlePolls = o.maxIdlePolls ?? 50_000;
 
   const finish = (p: Pending) => {
     inflight.splice(inflight.indexOf(p), 1);
@@ -62,12 +66,17 @@ export function simulate(gen: GenLike, o: SimulateOptions = {}): Op[] {
     }
     if (d.kind === 'done') break;
     const soonest = inflight.reduce<Pending | null>((a, p) => (a === null || p.at < a.at ? p : a), null);
-    if (d.until === null && soonest === null) throw new Error('simulate: generator is pending with nothing in flight');
-    if (soonest !== null && (d.until === null || soonest.at <= d.until)) {
+    // Like the interpreter: with nothing due, wake at the next op's time, a completion, or a poll.
+    const until = d.until ?? now + POLL_NS;
+    if (soonest !== null && soonest.at <= until) {
       now = Math.max(now, soonest.at);
       finish(soonest);
+      idle = 0;
     } else {
-      now = d.until!;
+      now = until;
+      if (d.until === null && ++idle > maxIdlePolls) {
+        throw new Error(`simulate: generator pending for ${(maxIdlePolls * POLL_NS) / 1e9} s with nothing in flight`);
+      }
     }
   }
   return history;

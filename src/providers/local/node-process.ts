@@ -87,6 +87,9 @@ export class NodeProcess implements Endpoint {
       cwd: this.dataDir,
       env: { ...process.env, ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
+      // Its own process group: kill and pause reach everything the node started (a shell
+      // wrapper's children too), and a Ctrl-C at the terminal goes to the controller only.
+      detached: true,
     });
     this.child = child;
     child.stdin!.on('error', () => {}); // EPIPE from a dying node is expected
@@ -182,21 +185,36 @@ export class NodeProcess implements Endpoint {
     if (!child || !this.up()) return;
     this.expectingExit = true;
     const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.kill('SIGKILL');
+    this.signal('SIGKILL');
     await gone;
     this.paused = false;
   }
 
+  /** Signals the node's whole process group. */
+  private signal(sig: NodeJS.Signals): void {
+    const pid = this.child?.pid;
+    if (!pid) return;
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      try {
+        this.child!.kill(sig);
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+
   pause(): void {
     if (this.up() && !this.paused) {
-      this.child!.kill('SIGSTOP');
+      this.signal('SIGSTOP');
       this.paused = true;
     }
   }
 
   resume(): void {
     if (this.up() && this.paused) {
-      this.child!.kill('SIGCONT');
+      this.signal('SIGCONT');
       this.paused = false;
     }
   }
@@ -213,11 +231,8 @@ export class NodeProcess implements Endpoint {
   killNow(): void {
     if (this.child && this.up()) {
       this.expectingExit = true;
-      try {
-        this.child.kill('SIGKILL');
-      } catch {
-        /* already gone */
-      }
+      this.signal('SIGCONT');
+      this.signal('SIGKILL');
     }
   }
 }
