@@ -30,6 +30,14 @@ export function majoritiesRing(nodes: readonly string[], rng: Rng): Grudge {
   const majority = Math.floor(n / 2) + 1;
   const d = Math.ceil((majority - 1) / 2);
   const g: Grudge = {};
+  if (2 * d + 1 >= n) {
+    // Too few nodes for symmetric windows (3 nodes): a directed ring, each hears the next one.
+    ring.forEach((node, i) => {
+      const visible = new Set(Array.from({ length: majority }, (_, k) => ring[(i + k) % n]));
+      g[node] = ring.filter((m) => !visible.has(m));
+    });
+    return g;
+  }
   ring.forEach((node, i) => {
     const visible = new Set<string>();
     for (let k = -d; k <= d; k++) visible.add(ring[(i + k + n) % n]);

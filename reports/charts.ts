@@ -29,10 +29,13 @@ export function chartData(history: History, perf: readonly PerfBand[]): ChartDat
     const k = `${Math.floor(p.time)}|${p.f} ${p.type}`;
     buckets.set(k, (buckets.get(k) ?? 0) + 1);
   }
-  const throughput = [...buckets].map(([k, n]) => {
-    const [s, series] = k.split('|');
-    return { second: Number(s), series, rate: n };
-  });
+  // Every series gets every second, zeros included: a step line must not bridge idle seconds.
+  const seriesNames = [...new Set(all.map((p) => `${p.f} ${p.type}`))].sort();
+  const lastSecond = all.reduce((m, p) => Math.max(m, Math.floor(p.time)), 0);
+  const throughput: ChartData['throughput'] = [];
+  for (const series of seriesNames) {
+    for (let second = 0; second <= lastSecond; second++) throughput.push({ second, series, rate: buckets.get(`${second}|${series}`) ?? 0 });
+  }
 
   const groups = new Map<string, number[]>();
   for (const p of all) {
@@ -91,10 +94,10 @@ export function chartSpecs(d: ChartData, perf: readonly PerfBand[]): Record<stri
     quantiles: {
       ...base,
       data: { values: d.quantiles },
-      mark: 'bar',
+      // Points, not bars: bars start at 0, which a log scale cannot show.
+      mark: { type: 'point', filled: true, size: 90 },
       encoding: {
-        x: { field: 'series', type: 'nominal', title: 'f, outcome' },
-        xOffset: { field: 'q', sort: ['p50', 'p95', 'p99', 'max'] },
+        x: { field: 'series', type: 'nominal', title: 'f, outcome', axis: { labelAngle: 0 } },
         y: { field: 'latency', type: 'quantitative', title: 'latency (ms)', scale: { type: 'log' } },
         color: { field: 'q', type: 'nominal', sort: ['p50', 'p95', 'p99', 'max'], title: 'quantile' },
         tooltip: [{ field: 'series' }, { field: 'q' }, { field: 'latency', format: '.2f' }],

@@ -1,0 +1,89 @@
+// Bad input and broken nodes: one clear sentence, the right exit code, nothing left running.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { cli, readHistory, runDir } from './helpers.ts';
+
+const fixture = (f: string) => fileURLToPath(new URL(`./fixtures/${f}`, import.meta.url));
+const oneSentence = (s: string) => s.trim().split('\n').length === 1 && !/\bat .*\.ts:\d+/.test(s);
+
+test('an unknown nemesis is one sentence naming the valid ones, exit 254', async () => {
+  const r = await cli(['run', 'counter', '--nemesis', 'nonsense']);
+  assert.equal(r.code, 254);
+  assert.ok(oneSentence(r.stderr), r.stderr);
+  assert.match(r.stderr, /nonsense.*partition, kill/);
+});
+
+test('unknown workload, flavor, option or bad number: exit 254 with one sentence', async () => {
+  for (const args of [['run', 'countr'], ['run', 'counter', '--flavor', 'x'], ['run', 'counter', '--bogus'], ['run', 'counter', '--node-count', '0'], ['run', 'counter', '--partition-shape', 'donut']]) {
+    const r = await cli(args);
+    assert.equal(r.code, 254, args.join(' '));
+    assert.ok(oneSentence(r.stderr), `${args.join(' ')}: ${r.stderr}`);
+  }
+});
+
+test('a node that exits at start-up ends the run: exit 2, naming the node and its stderr', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-bin-'));
+  const bin = path.join(dir, 'crash.sh');
+  fs.writeFileSync(bin, '#!/bin/sh\necho "cannot open database" >&2\nexit 3\n', { mode: 0o755 });
+  const r = await cli(['run', 'counter', '--bin', bin, '--time-limit', '2']);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /^Node n\d exited during start-up \(code 3.*cannot open database/m);
+});
+
+test('a node that never answers init ends the run: exit 2, and nothing is left running', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-bin-'));
+  const bin = path.join(dir, 'mute.sh');
+  const marker = `mute-${process.pid}-${Date.now()}`;
+  fs.writeFileSync(bin, `#!/bin/sh\necho "warming up" >&2\nexec sleep 300 # ${marker}\n`, { mode: 0o755 });
+  const r = await cli(['run', 'counter', '--bin', bin, '--init-timeout', '1', '--time-limit', '2']);
+  assert.equal(r.code, 2, r.stdout + r.stderr);
+  assert.match(r.stderr, /^Node n\d did not answer init within 1 s; last stderr lines: warming up/m);
+  const ps = fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try {
+      const stat = fs.readFileSync(`/proc/${p}/stat`, 'utf8');
+      return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('sleep') && !/\) Z /.test(stat) && fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes('300');
+    } catch {
+      return false;
+    }
+  });
+  assert.deepEqual(ps, [], 'no node process survives');
+  void marker;
+});
+
+test('a missing --bin is one sentence, exit 254', async () => {
+  const r = await cli(['run', 'counter', '--bin', '/nonexistent/node']);
+  assert.equal(r.code, 254);
+  assert.match(r.stderr, /no such file/);
+});
+
+test('--bin runs a Maelstrom-style node using the lin-kv service; seq-kv shows stale reads', async () => {
+  const lin = await cli(['run', 'counter', '--bin', fixture('kv-counter.mjs'), '--bin-arg=--service', '--bin-arg=lin-kv', '--time-limit', '4']);
+  assert.equal(lin.code, 0, lin.stdout + lin.stderr);
+  const seq = await cli(['run', 'counter', '--bin', fixture('kv-counter.mjs'), '--bin-arg=--service', '--bin-arg=seq-kv', '--time-limit', '4', '--rate', '200']);
+  assert.equal(seq.code, 1, 'sequentially consistent reads are not linearizable');
+});
+
+test('the same --seed gives every worker the same sequence of invocations', async () => {
+  const perWorker = async () => {
+    const r = await cli(['run', 'counter', '--seed', '42', '--time-limit', '3']);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    const m = new Map<number, string[]>();
+    const h = readHistory(runDir(r)).filter((o) => o.type === 'invoke' && o.process !== 'nemesis');
+    // Drop the final phase (the last read of each worker): the time limit cuts runs unevenly.
+    for (const o of h) m.set(o.process, [...(m.get(o.process) ?? []), `${o.f}:${o.value}`]);
+    for (const xs of m.values()) xs.pop();
+    return m;
+  };
+  const [a, b] = [await perWorker(), await perWorker()];
+  assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
+  for (const [p, xs] of a) {
+    const ys = b.get(p)!;
+    const n = Math.min(xs.length, ys.length);
+    assert.ok(n > 10, `worker ${p} did ops`);
+    assert.deepEqual(xs.slice(0, n), ys.slice(0, n), `worker ${p}`);
+  }
+});
