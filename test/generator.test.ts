@@ -23,6 +23,17 @@ test('timeLimit ends the generator after its duration', () => {
   assert.ok(Math.max(...times) < 2 * S);
 });
 
+test('timeLimit is not cut short by one thread\'s op due after the deadline', () => {
+  // The nemesis's next fault is due after the limit; clients must keep going until the limit.
+  const h = g.simulate(
+    g.timeLimit(10, g.any(g.clients(g.delay(0.5, read)), g.nemesis(g.delay(7, () => ({ f: 'fault' }))))),
+    { concurrency: 1 },
+  );
+  const last = Math.max(...clientInvokes(h).map((o) => o.time));
+  assert.ok(last >= 9.5 * S, `clients ran until ${last / S} s`);
+  assert.equal(invokes(h).filter((o) => o.f === 'fault').length, 2, 'faults at 0 and 7 s, not 14');
+});
+
 test('stagger averages its interval, with random gaps in [0, 2dt)', () => {
   const h = g.simulate(g.timeLimit(20, g.clients(g.stagger(0.05, read))), { concurrency: 4, latency: () => 1e6 });
   const times = clientInvokes(h).map((o) => o.time);

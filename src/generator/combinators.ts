@@ -133,7 +133,10 @@ class TimeLimit implements Gen {
     const r = this.gen.op(ctx);
     if (r === null) return null;
     if (r[0] === PENDING) return [PENDING, r[1] === this.gen && this.deadline !== null ? this : new TimeLimit(this.dt, r[1], deadline)];
-    if (r[0].time >= deadline) return null;
+    // An op due after the deadline is never emitted, but it does not end the generator either:
+    // it may be one thread's far-off op (the nemesis's next fault) while other threads still have
+    // work. The generator ends when the clock reaches the deadline.
+    if (r[0].time >= deadline) return [PENDING, this.deadline === null ? new TimeLimit(this.dt, this.gen, deadline) : this];
     return [r[0], new TimeLimit(this.dt, r[1], deadline)];
   }
   update(ctx: GenContext, event: Op): Gen {
