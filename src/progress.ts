@@ -62,9 +62,10 @@ export class Progress {
       this.lastCount = done;
       this.lastAt = now;
     }
-    const elapsed = ((now - this.started) / 1000).toFixed(1);
+    const secs = (now - this.started) / 1000;
+    const clock = secs <= this.timeLimit ? `${secs.toFixed(1)}/${this.timeLimit}s` : `final phase ${secs.toFixed(1)}s`;
     const faults = this.active.size ? [...this.active].join(',') : 'none';
-    return `[${elapsed}/${this.timeLimit}s] ${this.rate.toFixed(0)} ops/s  ok ${this.ok}  fail ${this.fail}  info ${this.info}  faults: ${faults}`;
+    return `[${clock}] ${this.rate.toFixed(0)} ops/s  ok ${this.ok}  fail ${this.fail}  info ${this.info}  faults: ${faults}`;
   }
 
   private draw(final = false): void {

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cli, readHistory, runDir } from './helpers.ts';
+import { BIN, cli, readHistory, runDir, tempStore } from './helpers.ts';
+import { spawn } from 'node:child_process';
 
 const fixture = (f: string) => fileURLToPath(new URL(`./fixtures/${f}`, import.meta.url));
 const oneSentence = (s: string) => s.trim().split('\n').length === 1 && !/\bat .*\.ts:\d+/.test(s);
@@ -86,4 +87,37 @@ test('the same --seed gives every worker the same sequence of invocations', asyn
     assert.ok(n > 10, `worker ${p} did ops`);
     assert.deepEqual(xs.slice(0, n), ys.slice(0, n), `worker ${p}`);
   }
+});
+
+test('Ctrl-C mid-run tears everything down, still writes the report, and exits 2', async () => {
+  const store = tempStore();
+  const child = spawn(process.execPath, [BIN, 'run', 'counter', '--nemesis', 'partition,kill', '--nemesis-interval', '1', '--time-limit', '60', '--store', store], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (/ok [1-9]\d* /.test(out)) { // some ops have completed: the run is under way
+        clearInterval(poll);
+        resolve();
+      }
+    }, 100);
+  });
+  await new Promise((r) => setTimeout(r, 1500));
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 2, out);
+  const dir = fs.realpathSync(path.join(store, 'latest'));
+  for (const f of ['history.jsonl', 'results.json', 'report.html']) assert.ok(fs.existsSync(path.join(dir, f)), f);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'results.json'), 'utf8')).interrupted, true);
+  const pids = fs.readdirSync(path.join(dir, 'nodes')).flatMap((n) =>
+    [...fs.readFileSync(path.join(dir, 'nodes', n, 'node.log'), 'utf8').matchAll(/^--- pid (\d+)$/gm)].map((m) => Number(m[1])));
+  assert.ok(pids.length >= 5);
+  const running = pids.filter((p) => {
+    try {
+      return !/\) Z /.test(fs.readFileSync(`/proc/${p}/stat`, 'utf8'));
+    } catch {
+      return false;
+    }
+  });
+  assert.deepEqual(running, [], 'no node process survives');
 });

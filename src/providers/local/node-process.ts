@@ -92,6 +92,7 @@ export class NodeProcess implements Endpoint {
       detached: true,
     });
     this.child = child;
+    this.writeLog(`--- pid ${child.pid}\n`);
     child.stdin!.on('error', () => {}); // EPIPE from a dying node is expected
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => this.onStdout(chunk, incarnation));
