@@ -49,15 +49,21 @@ export function quantiles(xs: number[], qs = [0, 0.5, 0.95, 0.99, 1]): Record<st
   return out;
 }
 
-export function checkPerf(history: History, perf: readonly PerfBand[] = []) {
-  const lat = latencies(history);
+/** Latencies grouped by "f outcome" (e.g. "add ok"). */
+export function latencyGroups(points: readonly LatencyPoint[]): Map<string, number[]> {
   const groups = new Map<string, number[]>();
-  for (const p of lat) {
+  for (const p of points) {
     const k = `${p.f} ${p.type}`;
     let g = groups.get(k);
     if (!g) groups.set(k, (g = []));
     g.push(p.latency);
   }
+  return groups;
+}
+
+export function checkPerf(history: History, perf: readonly PerfBand[] = []) {
+  const lat = latencies(history);
+  const groups = latencyGroups(lat);
   const duration = history.length ? history[history.length - 1].time / 1e9 : 0;
   const ok = lat.filter((p) => p.type === 'ok').length;
   const result: CheckResult & Record<string, unknown> = {

@@ -1,7 +1,7 @@
 // Chart data and Vega-Lite specs: latency over time, throughput over time (both with shaded
 // bands where faults were active), latency quantiles. Charts are downsampled; checks never are.
 import type { History, PerfBand } from '../src/types.ts';
-import { latencies, nemesisBands, quantiles, type Band, type LatencyPoint } from '../checkers/perf.ts';
+import { latencies, latencyGroups, nemesisBands, quantiles, type Band, type LatencyPoint } from '../checkers/perf.ts';
 
 const MAX_POINTS = 20_000;
 
@@ -37,15 +37,8 @@ export function chartData(history: History, perf: readonly PerfBand[]): ChartDat
     for (let second = 0; second <= lastSecond; second++) throughput.push({ second, series, rate: buckets.get(`${second}|${series}`) ?? 0 });
   }
 
-  const groups = new Map<string, number[]>();
-  for (const p of all) {
-    const k = `${p.f} ${p.type}`;
-    let g = groups.get(k);
-    if (!g) groups.set(k, (g = []));
-    g.push(p.latency);
-  }
   const qs: ChartData['quantiles'] = [];
-  for (const [series, xs] of groups) {
+  for (const [series, xs] of latencyGroups(all)) {
     for (const [q, v] of Object.entries(quantiles(xs, [0.5, 0.95, 0.99, 1]))) qs.push({ series, q: q === '1' ? 'max' : `p${Number(q) * 100}`, latency: v });
   }
   return { points, throughput, quantiles: qs, bands: nemesisBands(history, perf) };
