@@ -34,7 +34,7 @@ interface Done {
 
 export async function interpret(o: InterpreterOptions): Promise<void> {
   const { test, history } = o;
-  const sched = new Scheduler(o.generator, test.concurrency, test.seed, true);
+  const sched = new Scheduler(o.generator, test.concurrency, test.seed, true, test.now());
   const done: Done[] = [];
   let wake: (() => void) | null = null;
   const notify = () => {

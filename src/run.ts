@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { any, clients, nemesis, phases, sleep, stagger, timeLimit, type GenLike } from './generator/index.ts';
+import { any, clients, eachThread, nemesis, phases, sleep, stagger, timeLimit, type GenLike } from './generator/index.ts';
 import { HistoryRecorder } from './history.ts';
 import { interpret, type WorkerPool } from './interpreter.ts';
 import { FileLogger, type Level } from './log.ts';
@@ -54,7 +54,9 @@ export interface RunOutcome {
 
 /** Builds a generator for the whole run: main phase with faults, final phase, final reads. */
 export function runGenerator(workload: Workload, pkg: NemesisPackage, opts: RunOptions): GenLike {
-  const clientGen = opts.rate > 0 ? stagger(1 / opts.rate, workload.generator) : workload.generator;
+  // Each worker staggers its own ops (the total is --rate): a worker's planned op times then come
+  // from its own seeded stream only, so with --seed the same ops fall inside the time limit.
+  const clientGen = opts.rate > 0 ? eachThread(stagger(opts.concurrency / opts.rate, workload.generator)) : workload.generator;
   const main = timeLimit(opts.timeLimit, any(clients(clientGen), pkg.generator ? nemesis(pkg.generator) : null));
   return phases(
     main,

@@ -69,24 +69,22 @@ test('--bin runs a Maelstrom-style node using the lin-kv service; seq-kv shows s
 });
 
 test('the same --seed gives every worker the same sequence of invocations', async () => {
+  // Grouped by worker (process mod concurrency): a worker whose op ends indeterminate continues
+  // as a new process, and under heavy load an op can time out in one run and not the other.
   const perWorker = async () => {
-    const r = await cli(['run', 'counter', '--seed', '42', '--time-limit', '3']);
+    const r = await cli(['run', 'counter', '--flavor', 'cas', '--seed', '42', '--time-limit', '3']);
     assert.equal(r.code, 0, r.stdout + r.stderr);
     const m = new Map<number, string[]>();
-    const h = readHistory(runDir(r)).filter((o) => o.type === 'invoke' && o.process !== 'nemesis');
-    // Drop the final phase (the last read of each worker): the time limit cuts runs unevenly.
-    for (const o of h) m.set(o.process, [...(m.get(o.process) ?? []), `${o.f}:${o.value}`]);
-    for (const xs of m.values()) xs.pop();
+    for (const o of readHistory(runDir(r))) {
+      if (o.type === 'invoke' && o.process !== 'nemesis') m.set(o.process % 10, [...(m.get(o.process % 10) ?? []), `${o.f}:${o.value}`]);
+    }
     return m;
   };
-  const [a, b] = [await perWorker(), await perWorker()];
-  assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort());
-  for (const [p, xs] of a) {
-    const ys = b.get(p)!;
-    const n = Math.min(xs.length, ys.length);
-    assert.ok(n > 10, `worker ${p} did ops`);
-    assert.deepEqual(xs.slice(0, n), ys.slice(0, n), `worker ${p}`);
-  }
+  const a = await perWorker();
+  const b = await perWorker();
+  assert.equal(a.size, 10);
+  assert.ok([...a.values()].every((xs) => xs.length > 10), 'every worker did ops');
+  assert.deepEqual(b, a);
 });
 
 test('Ctrl-C mid-run tears everything down, still writes the report, and exits 2', async () => {

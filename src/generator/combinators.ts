@@ -120,7 +120,7 @@ export const delay = (dt: number, gen: GenLike): Gen => new Spaced(dt * SECOND, 
 /** Occupies one thread for dt seconds (not recorded in the history), then ends. */
 export const sleep = (dt: number): Gen => toGen({ f: 'sleep', type: 'sleep', value: dt });
 
-/** Ends dt seconds after its first op was asked for. */
+/** Emits the ops planned within dt seconds of its first ask; ends when the clock passes that. */
 class TimeLimit implements Gen {
   constructor(
     private readonly dt: number,
@@ -129,14 +129,19 @@ class TimeLimit implements Gen {
   ) {}
   op(ctx: GenContext): GenResult {
     const deadline = this.deadline ?? ctx.time + this.dt;
-    if (ctx.time >= deadline) return null;
+    const over = ctx.time >= deadline;
     const r = this.gen.op(ctx);
     if (r === null) return null;
-    if (r[0] === PENDING) return [PENDING, r[1] === this.gen && this.deadline !== null ? this : new TimeLimit(this.dt, r[1], deadline)];
-    // An op due after the deadline is never emitted, but it does not end the generator either:
-    // it may be one thread's far-off op (the nemesis's next fault) while other threads still have
-    // work. The generator ends when the clock reaches the deadline.
-    if (r[0].time >= deadline) return [PENDING, this.deadline === null ? new TimeLimit(this.dt, this.gen, deadline) : this];
+    // An op planned after the deadline is never emitted, but before the deadline it does not end
+    // the generator: it may be one thread's far-off op (the nemesis's next fault) while other
+    // threads still have work.
+    if (r[0] === PENDING || r[0].time >= deadline) {
+      if (over) return null;
+      const gen = r[0] === PENDING ? r[1] : this.gen;
+      return [PENDING, gen === this.gen && this.deadline !== null ? this : new TimeLimit(this.dt, gen, deadline)];
+    }
+    // An op planned before the deadline is emitted even if the timer fired a little late, so the
+    // same seed gives the same ops.
     return [r[0], new TimeLimit(this.dt, r[1], deadline)];
   }
   update(ctx: GenContext, event: Op): Gen {

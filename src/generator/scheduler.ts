@@ -28,6 +28,9 @@ export class Scheduler {
     readonly concurrency: number,
     private readonly seed: number,
     withNemesis = true,
+    /** Generators see time relative to this instant (the start of the run's operations), so
+     *  deadlines and planned op times do not depend on how long set-up took. */
+    private readonly origin = 0,
   ) {
     this.gen = toGen(gen);
     this.threads = Array.from({ length: concurrency }, (_, i) => i as Thread);
@@ -56,7 +59,7 @@ export class Scheduler {
   private ctx(now: number, t: Thread): GenContext {
     const threadKey = t === 'nemesis' ? -1 : t;
     return {
-      time: now,
+      time: now - this.origin,
       thread: t,
       process: this.process.get(t)!,
       free: this.free,
@@ -87,11 +90,11 @@ export class Scheduler {
           this.gen = gen;
           continue;
         }
-        if (op.time <= now) {
+        if (op.time + this.origin <= now) {
           this.gen = gen;
           return { kind: 'dispatch', thread: this.threadForOp(op, t), op };
         }
-        soonest = soonest === null ? op.time : Math.min(soonest, op.time);
+        soonest = Math.min(soonest ?? Infinity, op.time + this.origin);
       }
     }
     return { kind: 'wait', until: soonest };
