@@ -12,6 +12,8 @@ import { parseShape } from '../nemeses/partition.ts';
 import { parseTargets } from '../nemeses/kill.ts';
 import { renderReport } from '../reports/render.ts';
 import { workloads } from '../workloads/index.ts';
+import { checkLinearizable, isModelPath } from '../checkers/linearizable/index.ts';
+import { MODELS } from '../checkers/linearizable/models.ts';
 
 const DBS = ['demo'];
 
@@ -22,6 +24,12 @@ export const registries: CliRegistries = {
   nemesisPackage,
   fullChecker,
   renderReport,
+  checkRegistry: {
+    models: Object.keys(MODELS),
+    isModelPath,
+    check: (history, spec, o) => checkLinearizable(history, spec, o),
+    renderReport,
+  },
   db(opts: RunOptions) {
     if (opts.bin) return binDb(opts);
     if (opts.db === 'demo') return demoDb(opts);

@@ -5,6 +5,8 @@ import type { CheckResult } from '../src/types.ts';
 import { vegaScripts } from './assets.ts';
 import { chartData, chartSpecs } from './charts.ts';
 import { escapeHtml as h, scriptJson } from './escape.ts';
+import { timelineSpec } from './timeline.ts';
+import type { WindowOp } from '../checkers/linearizable/check.ts';
 
 const VERDICT: Record<string, { text: string; cls: string }> = {
   true: { text: 'VALID', cls: 'valid' },
@@ -59,7 +61,11 @@ function headline(name: string, r: CheckResult): string {
 export function renderReport(input: ReportInput): string {
   const { test, results, history, perf } = input;
   const checkers = Object.entries(results).filter(([k, v]) => k !== 'valid' && v && typeof v === 'object') as Array<[string, CheckResult]>;
-  const specs = chartSpecs(chartData(history, perf), perf);
+  // Charts over time need real timestamps (imported histories may have none: time = index).
+  const timed = history.some((op) => op.time !== op.index);
+  const specs: Record<string, unknown> = timed ? chartSpecs(chartData(history, perf), perf) : {};
+  const fromRun = test.nodes.length > 0;
+  for (const [n, r] of checkers) if (Array.isArray(r.window) && r.window.length) specs[`timeline-${n}`] = timelineSpec(r.window as WindowOp[]);
   const v = VERDICT[String(results.valid)] ?? VERDICT.unknown;
   const title = `${test.name} ${test.runId}`;
   return `<!doctype html>
@@ -83,13 +89,13 @@ th{background:#f0f2f5}pre{background:#f0f2f5;padding:6px;overflow:auto;max-heigh
 </style></head>
 <body>
 <header class="${v.cls}"><h1>${h(test.name)}: ${v.text}</h1>
-<p>run ${h(test.runId)} · seed ${h(test.seed)} · ${h(test.nodes.length)} nodes · concurrency ${h(test.concurrency)} · ${h(history.length)} ops · replay with <code>--seed ${h(test.seed)}</code></p></header>
+<p>${fromRun ? `run ${h(test.runId)} · seed ${h(test.seed)} · ${h(test.nodes.length)} nodes · concurrency ${h(test.concurrency)} · ${h(history.length)} ops · replay with <code>--seed ${h(test.seed)}</code>` : `${h(history.length)} events from ${h(test.runId)} · ${h(test.concurrency)} processes`}</p></header>
 <main>
 <section><h2>Verdict by checker</h2><ul class="summary">${checkers.map(([n, r]) => headline(n, r)).join('')}</ul></section>
-<section><h2>Latency over time</h2><div id="latency" class="chart"></div></section>
+${timed ? `<section><h2>Latency over time</h2><div id="latency" class="chart"></div></section>
 <section><h2>Throughput over time</h2><div id="throughput" class="chart"></div></section>
-<section><h2>Latency quantiles</h2><div id="quantiles" class="chart"></div></section>
-${checkers.map(([n, r]) => `<section id="checker-${h(n)}"><h2>${badge(r.valid)} ${h(n)}</h2>${renderValue(r)}</section>`).join('\n')}
+<section><h2>Latency quantiles</h2><div id="quantiles" class="chart"></div></section>` : ''}
+${checkers.map(([n, r]) => `<section id="checker-${h(n)}"><h2>${badge(r.valid)} ${h(n)}</h2>${Array.isArray(r.window) && r.window.length ? `<h3>Counterexample: the op that could not be linearized (red) and the ops around it</h3><div id="timeline-${h(n)}" class="chart"></div>` : ''}${renderValue(r)}</section>`).join('\n')}
 <section><h2>Options</h2>${renderValue(test.opts)}</section>
 </main>
 <script type="application/json" id="specs">${scriptJson(specs)}</script>

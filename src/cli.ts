@@ -4,11 +4,13 @@ import yargs from 'yargs';
 import { Ajv } from 'ajv';
 import { EXIT, RunAbortedError, UsageError, errorMessage, isUserFacing } from './errors.ts';
 import { Progress } from './progress.ts';
+import { checkCommand, type CheckRegistry } from './check-command.ts';
 import { freshSeed } from './rng.ts';
 import { runTest, type Registries, type RunOutcome } from './run.ts';
 import type { CheckResult, RunOptions } from './types.ts';
 
 export interface CliRegistries extends Registries {
+  checkRegistry: CheckRegistry;
   /** Fills in defaults that depend on the system (flavor, consistency), or refuses the options. */
   resolveDefaults(opts: RunOptions): RunOptions;
   nemesisNames: string[];
@@ -190,7 +192,22 @@ export async function main(args: string[], reg: CliRegistries): Promise<number> 
         code = await runCommand(argv as unknown as Record<string, unknown>, reg);
       },
     )
-    .demandCommand(1, 'Name a command: run.')
+    .command('check <file>', 'Check a history (Jepsen EDN or history.jsonl) for linearizability', (y) =>
+      y
+        .positional('file', { type: 'string', describe: 'History file: .edn (Jepsen) or .jsonl (jepsen-ts)' })
+        .option('model', { type: 'string', demandOption: 'Name a model with --model.', describe: `${reg.checkRegistry.models.join(', ')}, or a path to a model module` })
+        .option('init', { type: 'string', describe: 'Initial model state as JSON (e.g. 0)' })
+        .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' })
+        .option('check-timeout', { type: 'number', describe: 'Seconds before giving up (verdict unknown)' })
+        .option('report', { type: 'string', describe: 'Also write a standalone HTML report here' }),
+      async (argv) => {
+        code = await checkCommand(
+          { file: String(argv.file), model: String(argv.model), init: argv.init, json: Boolean(argv.json), checkTimeout: argv.checkTimeout, report: argv.report },
+          reg.checkRegistry,
+        );
+      },
+    )
+    .demandCommand(1, 'Name a command: run or check.')
     .strict()
     .help()
     .version(false)

@@ -49,6 +49,7 @@ export interface PartResult {
 }
 
 const WINDOW_MAX = 40;
+const WINDOW_BEFORE = 3;
 
 /** Checks one independent part (already unwrapped for the model). */
 export function checkPart(key: string, history: History, model: Model<any>, budget: SearchBudget): PartResult {
@@ -68,13 +69,17 @@ export function checkPart(key: string, history: History, model: Model<any>, budg
   };
 }
 
-/** The culprit, the ops concurrent with it, and the last op that completed before it began. */
+/** The culprit and the ops that explain it: the last few ops completed before it began, and
+ *  every op overlapping the span from the earliest of those to the culprit's completion. */
 function windowAround(c: SearchOp, ops: SearchOp[], history: History): WindowOp[] {
-  const overlaps = (o: SearchOp) => o.invokeIndex <= c.completeIndex && (o.indeterminate || o.completeIndex >= c.invokeIndex);
-  const concurrent = ops.filter(overlaps);
-  const before = ops.filter((o) => !o.indeterminate && o.completeIndex < c.invokeIndex);
-  const lastBefore = before.reduce<SearchOp | null>((a, o) => (a === null || o.completeIndex > a.completeIndex ? o : a), null);
-  const chosen = [...(lastBefore ? [lastBefore] : []), ...concurrent]
+  const before = ops
+    .filter((o) => !o.indeterminate && o.completeIndex < c.invokeIndex)
+    .sort((a, b) => b.completeIndex - a.completeIndex)
+    .slice(0, WINDOW_BEFORE);
+  const from = before.reduce((m, o) => Math.min(m, o.invokeIndex), c.invokeIndex);
+  const overlaps = (o: SearchOp) => o.invokeIndex <= c.completeIndex && (o.indeterminate || o.completeIndex >= from);
+  const chosen = ops
+    .filter(overlaps)
     .sort((a, b) => Math.abs(a.invokeIndex - c.invokeIndex) - Math.abs(b.invokeIndex - c.invokeIndex))
     .slice(0, WINDOW_MAX)
     .sort((a, b) => a.invokeIndex - b.invokeIndex);
