@@ -33,6 +33,8 @@ const optionSchema = {
     initTimeout: { type: 'number', exclusiveMinimum: 0 },
     consistency: { enum: ['linearizable', 'eventual'] },
     testCount: { type: 'integer', minimum: 1 },
+    keyCount: { type: 'integer', minimum: 1, maximum: 1000 },
+    checkTimeout: { type: 'number', exclusiveMinimum: 0 },
   },
 } as const;
 
@@ -72,6 +74,8 @@ function summary(out: RunOutcome): string {
     const extra: string[] = [];
     if (typeof res['lost-updates'] === 'number' && res['lost-updates'] > 0) extra.push(`${res['lost-updates']} lost updates`);
     if (typeof res['error-count'] === 'number' && res['error-count'] > 0) extra.push(`${res['error-count']} bad reads`);
+    const culprit = res.culprit as { process?: unknown; f?: string; value?: unknown; index?: number } | undefined;
+    if (culprit) extra.push(`cannot linearize process ${String(culprit.process)}'s ${culprit.f} of ${JSON.stringify(culprit.value)} at index ${culprit.index}`);
     if (typeof res.reason === 'string') extra.push(res.reason);
     if (typeof res.error === 'string') extra.push(res.error);
     lines.push(`  ${name.padEnd(12)} ${word(res.valid)}${extra.length ? ` (${extra.join('; ')})` : ''}`);
@@ -115,6 +119,8 @@ async function runCommand(argv: Record<string, unknown>, reg: CliRegistries): Pr
     decrements: Boolean(argv.decrements),
     leaveDbRunning: Boolean(argv.leaveDbRunning),
     testCount: Number(argv.testCount),
+    keyCount: Number(argv.keyCount),
+    checkTimeout: Number(argv.checkTimeout),
   };
   validate(raw);
   const base = reg.resolveDefaults(raw as RunOptions);
@@ -187,6 +193,8 @@ export async function main(args: string[], reg: CliRegistries): Promise<number> 
         .option('consistency', { type: 'string', describe: 'Counter checking: linearizable or eventual (default from the flavor)' })
         .option('decrements', { type: 'boolean', default: false, describe: 'Counter adds may be negative' })
         .option('test-count', { type: 'number', default: 1, describe: 'Run the test this many times (seeds seed, seed+1, ...)' })
+        .option('key-count', { type: 'number', default: 5, describe: 'Independent keys (register workload)' })
+        .option('check-timeout', { type: 'number', default: 60, describe: 'Seconds the linearizability checker may take (then unknown)' })
         .option('leave-db-running', { type: 'boolean', default: false }),
       async (argv) => {
         code = await runCommand(argv as unknown as Record<string, unknown>, reg);

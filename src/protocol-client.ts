@@ -14,6 +14,8 @@ export interface ProtocolMapping<O extends Op> {
   value(op: O, reply: MessageBody): unknown;
   /** Ops that cannot change state (a timed-out read certainly did nothing). */
   readOnly(op: O): boolean;
+  /** An error reply that is really a result (a read of a missing key is a read of nil). */
+  errorAsOk?(op: O, code: number | null): unknown | undefined;
 }
 
 export function completionFromError<O extends Op>(op: O, readOnly: boolean, code: number | null, text: string, node: string): Completion<O> {
@@ -45,6 +47,8 @@ export class ProtocolClient<O extends Op = Op> implements Client<O> {
     }
     if (reply.type === 'error') {
       const code = typeof reply.code === 'number' ? reply.code : null;
+      const asOk = this.mapping.errorAsOk?.(op, code);
+      if (asOk !== undefined) return { ...op, type: 'ok', node: conn.node, value: asOk } as Completion<O>;
       return completionFromError(op, readOnly, code, String(reply.text ?? 'error'), conn.node);
     }
     return { ...op, type: 'ok', node: conn.node, value: this.mapping.value(op, reply) } as Completion<O>;

@@ -1,7 +1,9 @@
 // The workload registry: name -> constructor. One file per workload.
 import type { RunOptions, Workload } from '../src/types.ts';
 import { counterWorkload } from './counter.ts';
+import { registerWorkload } from './register.ts';
 
 export const workloads: Record<string, (opts: RunOptions) => Workload> = {
   counter: counterWorkload,
+  register: registerWorkload,
 };

@@ -102,12 +102,12 @@ function windowAround(c: SearchOp, ops: SearchOp[], history: History): WindowOp[
 }
 
 /** Folds part results into one: the first invalid part decides; otherwise any unknown. */
-export function combineParts(model: string, parts: PartResult[], startedAt: number): LinearizableResult {
+export function combineParts(model: string, parts: PartResult[], startedAt: number, totalParts = parts.length): LinearizableResult {
   const bad = parts.find((p) => p.valid === false);
   const unknown = parts.find((p) => p.valid === 'unknown');
   const summary = {
     model,
-    parts: parts.length,
+    parts: totalParts,
     'ops-checked': parts.reduce((s, p) => s + p.ops, 0),
     configurations: parts.reduce((s, p) => s + p.configurations, 0),
     'time-ms': Math.round(performance.now() - startedAt),
@@ -116,7 +116,7 @@ export function combineParts(model: string, parts: PartResult[], startedAt: numb
     return {
       valid: false,
       ...summary,
-      ...(parts.length > 1 ? { key: bad.key } : {}),
+      ...(bad.key !== '*' ? { key: bad.key } : {}),
       culprit: bad.culprit,
       'culprit-invoke': bad.culpritInvoke,
       'last-states': bad.states,
@@ -124,6 +124,6 @@ export function combineParts(model: string, parts: PartResult[], startedAt: numb
       window: bad.window,
     };
   }
-  if (unknown) return { valid: 'unknown', ...summary, reason: `${parts.length > 1 ? `key ${unknown.key}: ` : ''}${unknown.reason}` };
+  if (unknown) return { valid: 'unknown', ...summary, reason: `${unknown.key !== '*' ? `key ${unknown.key}: ` : ''}${unknown.reason}` };
   return { valid: true, ...summary };
 }

@@ -65,9 +65,9 @@ export async function checkLinearizable(history: History, spec: ModelSpec, o: Li
       results.push(r);
       if (r.valid === false) break;
     }
-    return combineParts(model.name, results, started);
+    return combineParts(model.name, results, started, parts.length);
   }
-  return combineParts(model.name, await inWorkers(parts, spec, workers, deadline, maxMemo / workers), started);
+  return combineParts(model.name, await inWorkers(parts, spec, workers, deadline, maxMemo / workers), started, parts.length);
 }
 
 /** Spreads parts over worker threads, biggest first to the least loaded; stops at the first illegal part. */

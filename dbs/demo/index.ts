@@ -27,6 +27,14 @@ export const demoSystems: Record<string, DemoSystem> = {
       crdt: { description: 'PN-counter CRDT replicated by gossip, with a write-ahead log', consistency: 'eventual' },
     },
   },
+  register: {
+    script: 'register-node.ts',
+    defaultFlavor: 'lin',
+    flavors: {
+      lin: { description: 'one authoritative copy on the primary; linearizable' },
+      lww: { description: 'replicas with last-write-wins gossip; stale reads under partitions' },
+    },
+  },
 };
 
 /** The flavor a run will use, or one clear sentence on why it cannot. */

@@ -1,0 +1,44 @@
+// The register workload: reads, writes and compare-and-sets on a handful of independent keys
+// (Maelstrom lin-kv bodies), checked for linearizability against a cas-register per key.
+import { type GenContext } from '../src/generator/index.ts';
+import { ProtocolClient } from '../src/protocol-client.ts';
+import type { Op, RunOptions, Workload } from '../src/types.ts';
+import { linearizableChecker } from '../checkers/linearizable/index.ts';
+
+export interface KeyedValue { key: number; value: unknown }
+export type RegisterOp = Op<'read' | 'write' | 'cas', KeyedValue>;
+
+const KEY_DOES_NOT_EXIST = 20;
+
+export const registerProtocolClient = () =>
+  new ProtocolClient<RegisterOp>({
+    request: (op) => {
+      const { key, value } = op.value;
+      if (op.f === 'read') return { type: 'read', key };
+      if (op.f === 'write') return { type: 'write', key, value };
+      const [from, to] = value as [unknown, unknown];
+      return { type: 'cas', key, from, to };
+    },
+    value: (op, reply) => (op.f === 'read' ? { key: op.value.key, value: reply.value ?? null } : op.value),
+    readOnly: (op) => op.f === 'read',
+    // A read of a key never written is a read of nil, not an error.
+    errorAsOk: (op, code) => (op.f === 'read' && code === KEY_DOES_NOT_EXIST ? { key: op.value.key, value: null } : undefined),
+  });
+
+export function registerWorkload(opts: RunOptions): Workload {
+  const keys = Number(opts.keyCount ?? 5);
+  const gen = (ctx: GenContext) => {
+    const key = ctx.rng.int(0, keys - 1);
+    const r = ctx.rng.next();
+    if (r < 0.5) return { f: 'read', value: { key, value: null } };
+    if (r < 0.75) return { f: 'write', value: { key, value: ctx.rng.int(0, 4) } };
+    return { f: 'cas', value: { key, value: [ctx.rng.int(0, 4), ctx.rng.int(0, 4)] } };
+  };
+  return {
+    name: 'register',
+    generator: gen,
+    // Keys start absent (nil), and nil is a value here: a read of nil after a write is stale.
+    checker: linearizableChecker({ name: 'cas-register', init: null, options: { nilReadIsUnknown: false } }, { timeout: Number(opts.checkTimeout ?? 60) }),
+    protocolClient: registerProtocolClient,
+  };
+}
