@@ -19,7 +19,7 @@ export function timelineSpec(window: readonly WindowOp[]): Record<string, unknow
     process: String(w.process),
     start: (w.start - t0) / scale,
     end: w.end === null ? (right + pad) / scale : (w.end - t0) / scale,
-    label: `${w.f} ${short(w.value)}${w.output !== undefined && w.f !== 'write' ? ` → ${short(w.output)}` : ''}${w.end === null ? ' (?)' : ''}`,
+    label: `${w.f}${w.value === null ? '' : ` ${short(w.value)}`}${w.output !== undefined && JSON.stringify(w.output) !== JSON.stringify(w.value) ? ` → ${short(w.output)}` : ''}${w.end === null ? ' (?)' : ''}`,
     outcome: w.culprit ? 'culprit' : w.type === 'info' ? 'indeterminate' : 'ok',
     index: w['invoke-index'],
   }));

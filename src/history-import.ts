@@ -27,7 +27,7 @@ function describe(e: ErrorObject): string {
   const field = e.instancePath.replace(/^\//, '') || (e.params as { missingProperty?: string }).missingProperty || '';
   if (e.keyword === 'required') return `field "${field}" is missing`;
   if (e.keyword === 'enum') return `field "${field}" must be one of ${(e.params as { allowedValues: string[] }).allowedValues.join(', ')}`;
-  if (e.keyword === 'anyOf' && field === 'process') return 'field "process" must be an integer or nemesis';
+  if (field === 'process') return 'field "process" must be an integer or nemesis';
   return `field "${field}" ${e.message}`;
 }
 

@@ -6,6 +6,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { tsImport } from 'tsx/esm/api';
 import type { Checker, History } from '../../src/types.ts';
 import { MODELS, type Model, type RegisterOptions } from './models.ts';
 import { checkPart, combineParts, type LinearizableResult, type PartResult } from './check.ts';
@@ -36,8 +37,14 @@ export async function loadModel(spec: ModelSpec): Promise<Model<any>> {
     if (!make) throw new Error(`unknown model "${spec.name}"; built-in models are: ${Object.keys(MODELS).join(', ')}`);
     return spec.name === 'register' || spec.name === 'cas-register' ? (make as (i: unknown, o?: RegisterOptions) => Model<any>)(spec.init, spec.options) : make(spec.init);
   }
-  const mod = (await import(pathToFileURL(path.resolve(spec.name)).href)) as Record<string, unknown>;
-  const exported = mod.default ?? mod.model;
+  // tsImport loads a TypeScript module wherever it lives (a .ts file outside any ESM package
+  // would otherwise be taken for CommonJS).
+  const url = pathToFileURL(path.resolve(spec.name)).href;
+  const mod = (/\.(c|m)?ts$/.test(spec.name) ? await tsImport(url, import.meta.url) : await import(url)) as Record<string, unknown>;
+  // A module loaded as CommonJS arrives wrapped once more (default.default).
+  const unwrap = (m: Record<string, unknown>) => m.default ?? m.model;
+  let exported = unwrap(mod);
+  if (exported && typeof exported === 'object' && typeof (exported as Model).step !== 'function') exported = unwrap(exported as Record<string, unknown>) ?? exported;
   const model = typeof exported === 'function' ? (exported as (init: unknown) => Model<any>)(spec.init) : exported;
   if (!model || typeof (model as Model).step !== 'function' || typeof (model as Model).init !== 'function') {
     throw new Error(`${spec.name} must export a model (an object with init and step) as default or as "model"`);

@@ -1,0 +1,71 @@
+// The reference histories from Jepsen/Knossos (../shared/histories) give their known verdicts,
+// and the known culprits are named exactly.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readHistoryFile } from '../src/history-import.ts';
+import { checkLinearizable } from '../checkers/linearizable/index.ts';
+import { corrupt, generateRegisterHistory } from '../bench/gen-register-history.ts';
+
+const root = fileURLToPath(new URL('../../shared/histories/knossos/', import.meta.url));
+const have = fs.existsSync(root);
+const skip = have ? false : `the reference histories are not at ${root}`;
+if (!have) console.log(`# skipping reference histories: ${root} does not exist`);
+
+const files = (dir: string) => (have ? fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith('.edn')).sort().map((f) => path.join(root, dir, f)) : []);
+
+test('every cas-register/good history is linearizable', { skip }, async () => {
+  const fs_ = files('cas-register/good');
+  assert.ok(fs_.length >= 100);
+  for (const f of fs_) {
+    const r = await checkLinearizable(readHistoryFile(f), { name: 'cas-register', init: 0 });
+    assert.equal(r.valid, true, path.basename(f));
+  }
+});
+
+test('every cas-register/bad history is not linearizable', { skip }, async () => {
+  for (const f of files('cas-register/bad')) {
+    const r = await checkLinearizable(readHistoryFile(f), { name: 'cas-register', init: 0 });
+    assert.equal(r.valid, false, path.basename(f));
+  }
+});
+
+test('the known culprits are named exactly', { skip }, async () => {
+  const expected: Record<string, { process: number; type: string; f: string; value: unknown; index: number }> = {
+    'bad-analysis.edn': { process: 21, type: 'ok', f: 'read', value: 2, index: 14 },
+    'cas-failure.edn': { process: 70, type: 'ok', f: 'read', value: 0, index: 491 },
+    'immediate-failure.edn': { process: 1, type: 'ok', f: 'read', value: 3, index: 3 },
+  };
+  for (const [file, want] of Object.entries(expected)) {
+    const r = await checkLinearizable(readHistoryFile(path.join(root, 'cas-register/bad', file)), { name: 'cas-register', init: 0 });
+    const c = r.culprit!;
+    assert.deepEqual({ process: c.process, type: c.type, f: c.f, value: c.value, index: c.index }, want, file);
+    assert.ok(r.window!.some((w) => w.culprit), 'the window holds the culprit');
+    assert.ok(r['last-states']!.length > 0);
+  }
+});
+
+test('multi-register and mutex histories give their verdicts', { skip }, async () => {
+  for (const f of files('multi-register/good')) {
+    assert.equal((await checkLinearizable(readHistoryFile(f), { name: 'multi-register', init: { x: 0, y: 0 } })).valid, true, f);
+  }
+  const etcd = await checkLinearizable(readHistoryFile(path.join(root, 'mutex/bad/etcd.edn')), { name: 'mutex' });
+  assert.equal(etcd.valid, false);
+  assert.equal(etcd.culprit!.f, 'acquire');
+});
+
+test('budgets end in unknown with the reason, not in a crash or a hang', async () => {
+  // A corrupted read two thirds in: proving it illegal takes seconds of search.
+  const h = corrupt(generateRegisterHistory({ ops: 100_000, keys: 1, processes: 20, seed: 3 }));
+  const spec = { name: 'cas-register', init: 0, options: { nilReadIsUnknown: false } };
+  const t = performance.now();
+  const timedOut = await checkLinearizable(h, spec, { timeout: 0.3 });
+  assert.equal(timedOut.valid, 'unknown');
+  assert.match(String(timedOut.reason), /timeout/);
+  assert.ok(performance.now() - t < 5000, 'gave up promptly');
+  const full = await checkLinearizable(h, spec, { maxMemoBytes: 1024 * 1024 });
+  assert.equal(full.valid, 'unknown');
+  assert.match(String(full.reason), /memory ceiling/);
+});
