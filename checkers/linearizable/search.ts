@@ -7,6 +7,8 @@
 // Accelerations (each keeps the search exact):
 // - ops with unknown outcome (info, or never completed) return at +infinity, and the search
 //   succeeds as soon as only such ops remain: they may never have taken effect;
+// - identical indeterminate ops are interchangeable: a later twin is tried only once the earlier
+//   one is linearized;
 // - a pure op (a read) that is legal is linearized at once and never un-tried: linearizing it
 //   earlier changes no state and breaks no real-time order, so skipping it cannot help;
 // - the linearized set is a bitset whose hash is updated incrementally (XOR of per-op keys);
@@ -116,6 +118,20 @@ export function search<S>(ops: SearchOp[], model: Model<S>, budget: SearchBudget
     seed ^= seed << 5;
     keys[i] = seed;
   }
+  // Identical indeterminate ops (same f and input) are interchangeable: both may take effect at
+  // any time after their calls, or never. Only try one once its earlier twin has been taken, so
+  // the search does not explore every subset of twins.
+  const twinBefore = new Int32Array(n).fill(-1);
+  const lastTwin = new Map<string, number>();
+  for (const [, e] of order) {
+    if (e & 1) continue;
+    const i = e >>> 1;
+    if (!ops[i].indeterminate) continue;
+    const k = `${ops[i].f}\u0000${JSON.stringify(ops[i].input)}`;
+    const prevTwin = lastTwin.get(k);
+    if (prevTwin !== undefined) twinBefore[i] = prevTwin;
+    lastTwin.set(k, i);
+  }
   const words = (n + 31) >>> 5;
   const bits = new Uint32Array(words);
   const hashState = model.hash ?? ((s: S) => (typeof s === 'number' ? s | 0 : 0));
@@ -195,6 +211,11 @@ export function search<S>(ops: SearchOp[], model: Model<S>, budget: SearchBudget
     if (entry !== TAIL && (entry & 1) === 0) {
       const i = entry >>> 1;
       const op = ops[i];
+      const twin = twinBefore[i];
+      if (twin >= 0 && (bits[twin >>> 5] & (1 << (twin & 31))) === 0) {
+        entry = next[entry];
+        continue;
+      }
       const [ok, s2] = model.step(state, op);
       if (ok) {
         bits[i >>> 5] |= 1 << (i & 31);
