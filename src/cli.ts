@@ -75,7 +75,7 @@ function summary(out: RunOutcome): string {
     if (typeof res['lost-updates'] === 'number' && res['lost-updates'] > 0) extra.push(`${res['lost-updates']} lost updates`);
     if (typeof res['error-count'] === 'number' && res['error-count'] > 0) extra.push(`${res['error-count']} bad reads`);
     const culprit = res.culprit as { process?: unknown; f?: string; value?: unknown; index?: number } | undefined;
-    if (culprit) extra.push(`cannot linearize process ${String(culprit.process)}'s ${culprit.f} of ${JSON.stringify(culprit.value)} at index ${culprit.index}`);
+    if (culprit) extra.push(`cannot linearize process ${String(culprit.process)}'s ${culprit.f} of ${JSON.stringify(culprit.value)} at index ${culprit.index}${res.key !== undefined ? ` on key ${String(res.key)}` : ''}`);
     if (typeof res.reason === 'string') extra.push(res.reason);
     if (typeof res.error === 'string') extra.push(res.error);
     lines.push(`  ${name.padEnd(12)} ${word(res.valid)}${extra.length ? ` (${extra.join('; ')})` : ''}`);

@@ -69,3 +69,18 @@ test('budgets end in unknown with the reason, not in a crash or a hang', async (
   assert.equal(full.valid, 'unknown');
   assert.match(String(full.reason), /memory ceiling/);
 });
+
+test('worker threads give the same verdicts and culprit as one thread', async () => {
+  const spec = { name: 'cas-register', init: 0, options: { nilReadIsUnknown: false } };
+  const good = generateRegisterHistory({ ops: 20_000, keys: 4, processes: 12, seed: 5 });
+  const bad = corrupt(good);
+  for (const h of [good, bad]) {
+    const one = await checkLinearizable(h, spec, { workers: 1 });
+    const two = await checkLinearizable(h, spec, { workers: 2 });
+    assert.equal(two.valid, one.valid);
+    assert.equal(two.parts, 4);
+    assert.equal(two.culprit?.index, one.culprit?.index);
+    assert.equal(two.key, one.key);
+  }
+  assert.equal((await checkLinearizable(bad, spec, { workers: 2 })).valid, false);
+});

@@ -65,7 +65,8 @@ export async function checkLinearizable(history: History, spec: ModelSpec, o: Li
   const maxMemo = o.maxMemoBytes ?? 2 * 1024 ** 3;
   const total = parts.reduce((s, p) => s + p.history.length, 0);
   const workers = Math.min(o.workers ?? os.availableParallelism(), parts.length);
-  if (workers <= 1 || total < PARALLEL_MIN_OPS) {
+  // Workers pay off only for big histories, unless asked for explicitly.
+  if (workers <= 1 || (o.workers === undefined && total < PARALLEL_MIN_OPS)) {
     const results: PartResult[] = [];
     for (const p of parts) {
       const r = checkPart(p.key, p.history, model, { deadline, maxMemoBytes: maxMemo });
