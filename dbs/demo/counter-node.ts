@@ -5,23 +5,11 @@
 //   crdt:  a PN-counter replicated by gossip; reads are local (eventually consistent)
 // A node cut off from the primary answers with a timeout error rather than inventing answers.
 import { PnCounter } from './pn-counter.ts';
-import { PrimaryStore, primaryCaller } from './primary-store.ts';
-import { CODE, Node, NodeError, arg, sleep } from './runtime.ts';
+import { CODE, NodeError, sleep } from './runtime.ts';
+import { demoNode } from './demo-node.ts';
 
-const flavor = arg('flavor', 'cas');
-const rpcTimeout = Number(arg('rpc-timeout', '1000'));
-const gossipMs = Number(arg('gossip-interval', '250'));
-const dataDir = process.env.JEPSEN_DATA_DIR ?? process.cwd();
-const node = new Node();
-let store: PrimaryStore | null = null;
+const { flavor, rpcTimeout, gossipMs, dataDir, node, callPrimary, servePrimaryStore } = demoNode('counter', ['naive', 'lock', 'cas', 'crdt'], 'cas');
 let crdt: PnCounter | null = null;
-const primary = () => node.nodeIds[0];
-const callPrimary = primaryCaller(node, primary, () => store, rpcTimeout);
-
-if (!['naive', 'lock', 'cas', 'crdt'].includes(flavor)) {
-  process.stderr.write(`unknown counter flavor ${flavor}\n`);
-  process.exit(2);
-}
 
 node.onInit(() => {
   if (flavor === 'crdt') {
@@ -30,9 +18,8 @@ node.onInit(() => {
       for (const peer of node.nodeIds) if (peer !== node.id) node.send(peer, { type: 'gossip', state: crdt!.state });
     }, gossipMs);
     setInterval(() => crdt!.compact(), 5000);
-  } else if (node.id === primary()) {
-    store = new PrimaryStore(dataDir, 2000);
-    store.install(node);
+  } else {
+    servePrimaryStore();
   }
 });
 

@@ -4,22 +4,10 @@
 //   lww: every node keeps its own replica, answers at once, and gossips; conflicting writes are
 //        resolved by last-write-wins on (wall-clock time, node). Always available, not
 //        linearizable: reads can be stale, and a cas decided on a stale replica can be lost.
-import { PrimaryStore, primaryCaller } from './primary-store.ts';
-import { CODE, Node, NodeError, arg } from './runtime.ts';
+import { CODE, NodeError } from './runtime.ts';
+import { demoNode } from './demo-node.ts';
 
-const flavor = arg('flavor', 'lin');
-const rpcTimeout = Number(arg('rpc-timeout', '1000'));
-const gossipMs = Number(arg('gossip-interval', '250'));
-const dataDir = process.env.JEPSEN_DATA_DIR ?? process.cwd();
-const node = new Node();
-let store: PrimaryStore | null = null;
-const primary = () => node.nodeIds[0];
-const callPrimary = primaryCaller(node, primary, () => store, rpcTimeout);
-
-if (!['lin', 'lww'].includes(flavor)) {
-  process.stderr.write(`unknown register flavor ${flavor}\n`);
-  process.exit(2);
-}
+const { flavor, gossipMs, node, callPrimary, servePrimaryStore } = demoNode('register', ['lin', 'lww'], 'lin');
 
 interface Versioned { value: unknown; ts: number; node: string }
 const replica = new Map<string, Versioned>();
@@ -28,10 +16,7 @@ let clock = 0;
 const stamp = (): Versioned['ts'] => (clock = Math.max(clock + 1, Date.now() * 1000));
 
 node.onInit(() => {
-  if (flavor === 'lin' && node.id === primary()) {
-    store = new PrimaryStore(dataDir, 2000);
-    store.install(node);
-  }
+  if (flavor === 'lin') servePrimaryStore();
   if (flavor === 'lww') {
     setInterval(() => {
       const state = Object.fromEntries(replica);
