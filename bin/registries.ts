@@ -10,6 +10,7 @@ import { binDb } from '../dbs/maelstrom.ts';
 import { faultFamilies, nemesisPackage } from '../nemeses/index.ts';
 import { parseShape } from '../nemeses/partition.ts';
 import { parseTargets } from '../nemeses/kill.ts';
+import { parsePacket } from '../nemeses/packet.ts';
 import { renderReport } from '../reports/render.ts';
 import { workloads } from '../workloads/index.ts';
 import { checkLinearizable, isModelPath } from '../checkers/linearizable/index.ts';
@@ -41,6 +42,9 @@ export const registries: CliRegistries = {
     }
     parseShape(opts.partitionShape);
     parseTargets(opts.killTargets, '--kill-targets');
+    parseTargets(String(opts.pauseTargets ?? 'one'), '--pause-targets');
+    parseTargets(String(opts.packetTargets ?? 'minority'), '--packet-targets');
+    parsePacket(String(opts.packet ?? 'delay'));
     if (opts.bin) {
       if (opts.flavor) throw new UsageError('--flavor chooses a variant of the built-in system; it does not apply with --bin.');
       return { ...opts, db: 'bin', consistency: opts.consistency ?? 'linearizable' };

@@ -6,6 +6,8 @@ import type { Completion, Nemesis, NemesisPackage, Op, TestInfo } from '../src/t
 import type { FaultFamily } from './family.ts';
 import { killFamily } from './kill.ts';
 import { partitionFamily } from './partition.ts';
+import { pauseFamily } from './pause.ts';
+import { packetFamily } from './packet.ts';
 import { alternatingFaults } from './schedule.ts';
 
 type FamilyCtor = (test: TestInfo) => FaultFamily;
@@ -13,6 +15,8 @@ type FamilyCtor = (test: TestInfo) => FaultFamily;
 export const faultFamilies: Record<string, FamilyCtor> = {
   partition: partitionFamily,
   kill: killFamily,
+  pause: pauseFamily,
+  packet: packetFamily,
 };
 
 /** Checks the names before anything starts (exit 254 with the valid names). */

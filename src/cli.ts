@@ -119,6 +119,9 @@ async function runCommand(argv: Record<string, unknown>, reg: CliRegistries): Pr
     decrements: Boolean(argv.decrements),
     leaveDbRunning: Boolean(argv.leaveDbRunning),
     testCount: Number(argv.testCount),
+    pauseTargets: String(argv.pauseTargets),
+    packet: String(argv.packet),
+    packetTargets: String(argv.packetTargets),
     keyCount: Number(argv.keyCount),
     checkTimeout: Number(argv.checkTimeout),
   };
@@ -183,6 +186,9 @@ export async function main(args: string[], reg: CliRegistries): Promise<number> 
         .option('nemesis-interval', { type: 'number', default: 5, describe: 'Seconds between fault and heal' })
         .option('partition-shape', { type: 'string', default: 'random-halves', describe: 'halves, random-halves, one, majorities-ring, bridge' })
         .option('kill-targets', { type: 'string', default: 'one', describe: 'one, minority, majority, all' })
+        .option('pause-targets', { type: 'string', default: 'one', describe: 'one, minority, majority, all' })
+        .option('packet', { type: 'string', default: 'delay', describe: 'Packet faults, comma-separated: delay, loss, duplicate, reorder' })
+        .option('packet-targets', { type: 'string', default: 'minority', describe: 'Nodes whose links get packet faults: one, minority, majority, all' })
         .option('recovery-time', { type: 'number', default: 3, describe: 'Seconds to wait after healing before final reads' })
         .option('seed', { type: 'number', describe: 'Replay the operation stream and fault schedule of an earlier run' })
         .option('store', { type: 'string', default: 'store', describe: 'Directory for run results' })

@@ -30,6 +30,14 @@ for (const flavor of ['cas', 'lock']) {
   });
 }
 
+test('cas stays linearizable under pause and packet faults (delay, loss, duplicate, reorder)', async () => {
+  const r = await cli(['run', 'counter', '--flavor', 'cas', '--nemesis', 'pause,packet', '--packet', 'delay,loss,duplicate,reorder', '--time-limit', '12', ...short]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const history = fs.readFileSync(path.join(runDir(r), 'history.jsonl'), 'utf8');
+  assert.match(history, /"f":"pause"/);
+  assert.match(history, /"f":"start-packet"/);
+});
+
 test('crdt passes in eventual mode under partition,kill, and its final reads converge', async () => {
   const r = await cli(['run', 'counter', '--flavor', 'crdt', '--nemesis', 'partition,kill', '--time-limit', '12', '--kill-targets', 'majority', ...short]);
   assert.equal(r.code, 0, r.stdout + r.stderr);

@@ -15,11 +15,11 @@ test('an unknown nemesis is one sentence naming the valid ones, exit 254', async
   const r = await cli(['run', 'counter', '--nemesis', 'nonsense']);
   assert.equal(r.code, 254);
   assert.ok(oneSentence(r.stderr), r.stderr);
-  assert.match(r.stderr, /nonsense.*partition, kill/);
+  assert.match(r.stderr, /nonsense.*partition, kill, pause, packet/);
 });
 
 test('unknown workload, flavor, option or bad number: exit 254 with one sentence', async () => {
-  for (const args of [['run', 'countr'], ['run', 'counter', '--flavor', 'x'], ['run', 'counter', '--bogus'], ['run', 'counter', '--node-count', '0'], ['run', 'counter', '--partition-shape', 'donut']]) {
+  for (const args of [['run', 'countr'], ['run', 'counter', '--flavor', 'x'], ['run', 'counter', '--bogus'], ['run', 'counter', '--node-count', '0'], ['run', 'counter', '--partition-shape', 'donut'], ['run', 'counter', '--nemesis', 'packet', '--packet', 'bogus'], ['run', 'counter', '--pause-targets', 'most']]) {
     const r = await cli(args);
     assert.equal(r.code, 254, args.join(' '));
     assert.ok(oneSentence(r.stderr), `${args.join(' ')}: ${r.stderr}`);
