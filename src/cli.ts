@@ -34,6 +34,8 @@ const optionSchema = {
     consistency: { enum: ['linearizable', 'eventual'] },
     testCount: { type: 'integer', minimum: 1 },
     keyCount: { type: 'integer', minimum: 1, maximum: 1000 },
+    capacity: { type: 'integer', minimum: 1 },
+    delivery: { enum: ['at-least-once', 'exactly-once'] },
     checkTimeout: { type: 'number', exclusiveMinimum: 0 },
   },
 } as const;
@@ -74,6 +76,10 @@ function summary(out: RunOutcome): string {
     const extra: string[] = [];
     if (typeof res['lost-updates'] === 'number' && res['lost-updates'] > 0) extra.push(`${res['lost-updates']} lost updates`);
     if (typeof res['error-count'] === 'number' && res['error-count'] > 0) extra.push(`${res['error-count']} bad reads`);
+    for (const k of ['lost', 'unexpected', 'duplicated'] as const) {
+      const n = res[`${k}-count`];
+      if (typeof n === 'number' && n > 0) extra.push(`${n} ${k}${k === 'duplicated' && res.delivery === 'at-least-once' ? ' (allowed at-least-once)' : ''}`);
+    }
     const culprit = res.culprit as { process?: unknown; f?: string; value?: unknown; index?: number } | undefined;
     if (culprit) extra.push(`cannot linearize process ${String(culprit.process)}'s ${culprit.f} of ${JSON.stringify(culprit.value)} at index ${culprit.index}${res.key !== undefined ? ` on key ${String(res.key)}` : ''}`);
     if (typeof res.reason === 'string') extra.push(res.reason);
@@ -123,6 +129,9 @@ async function runCommand(argv: Record<string, unknown>, reg: CliRegistries): Pr
     packet: String(argv.packet),
     packetTargets: String(argv.packetTargets),
     keyCount: Number(argv.keyCount),
+    capacity: argv.capacity === undefined ? undefined : Number(argv.capacity),
+    delivery: String(argv.delivery),
+    fifo: Boolean(argv.fifo),
     checkTimeout: Number(argv.checkTimeout),
   };
   validate(raw);
@@ -200,6 +209,9 @@ export async function main(args: string[], reg: CliRegistries): Promise<number> 
         .option('decrements', { type: 'boolean', default: false, describe: 'Counter adds may be negative' })
         .option('test-count', { type: 'number', default: 1, describe: 'Run the test this many times (seeds seed, seed+1, ...)' })
         .option('key-count', { type: 'number', default: 5, describe: 'Independent keys (register workload)' })
+        .option('capacity', { type: 'number', describe: 'Bound the built-in queue: a full queue refuses enqueues' })
+        .option('delivery', { type: 'string', default: 'at-least-once', describe: 'Queue checking: at-least-once or exactly-once' })
+        .option('fifo', { type: 'boolean', default: false, describe: 'Queue checking: values of one producer come out in order' })
         .option('check-timeout', { type: 'number', default: 60, describe: 'Seconds the linearizability checker may take (then unknown)' })
         .option('leave-db-running', { type: 'boolean', default: false }),
       async (argv) => {

@@ -2,8 +2,10 @@
 import type { RunOptions, Workload } from '../src/types.ts';
 import { counterWorkload } from './counter.ts';
 import { registerWorkload } from './register.ts';
+import { queueWorkload } from './queue.ts';
 
 export const workloads: Record<string, (opts: RunOptions) => Workload> = {
   counter: counterWorkload,
   register: registerWorkload,
+  queue: queueWorkload,
 };

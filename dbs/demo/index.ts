@@ -35,6 +35,14 @@ export const demoSystems: Record<string, DemoSystem> = {
       lww: { description: 'replicas with last-write-wins gossip; stale reads under partitions' },
     },
   },
+  queue: {
+    script: 'queue-node.ts',
+    defaultFlavor: 'wal',
+    flavors: {
+      memory: { description: 'in-memory queue on each node; at-most-once, loses messages on kill' },
+      wal: { description: 'write-ahead log on the primary, redelivery of unacked messages; at-least-once' },
+    },
+  },
 };
 
 /** The flavor a run will use, or one clear sentence on why it cannot. */
@@ -58,6 +66,6 @@ export function demoDb(opts: RunOptions): Db {
   const flavor = resolveDemoFlavor(opts.workload, opts.flavor);
   const script = path.join(here, demoSystems[opts.workload].script);
   return processDb(`demo/${opts.workload}/${flavor}`, () => ({
-    argv: [process.execPath, '--import', tsxLoader, script, '--flavor', flavor],
+    argv: [process.execPath, '--import', tsxLoader, script, '--flavor', flavor, ...(opts.capacity ? ['--capacity', String(opts.capacity)] : [])],
   }));
 }
