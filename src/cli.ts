@@ -74,6 +74,12 @@ function summary(out: RunOutcome): string {
     if (name === 'valid' || !r || typeof r !== 'object') continue;
     const res = r as CheckResult;
     const extra: string[] = [];
+    // A composed workload checker: name its failing parts.
+    for (const [sub, v] of Object.entries(res)) {
+      if (v && typeof v === 'object' && 'valid' in v && (v as CheckResult).valid !== true) extra.push(`${sub} ${word((v as CheckResult).valid)}`);
+    }
+    const stale = (res.session as CheckResult | undefined)?.['stale-count'];
+    if (typeof stale === 'number' && stale > 0) extra.push(`${stale} stale reads`);
     if (typeof res['lost-updates'] === 'number' && res['lost-updates'] > 0) extra.push(`${res['lost-updates']} lost updates`);
     if (typeof res['error-count'] === 'number' && res['error-count'] > 0) extra.push(`${res['error-count']} bad reads`);
     for (const k of ['lost', 'unexpected', 'duplicated'] as const) {

@@ -3,9 +3,11 @@ import type { RunOptions, Workload } from '../src/types.ts';
 import { counterWorkload } from './counter.ts';
 import { registerWorkload } from './register.ts';
 import { queueWorkload } from './queue.ts';
+import { cacheWorkload } from './cache.ts';
 
 export const workloads: Record<string, (opts: RunOptions) => Workload> = {
   counter: counterWorkload,
   register: registerWorkload,
   queue: queueWorkload,
+  cache: cacheWorkload,
 };

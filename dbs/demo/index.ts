@@ -43,6 +43,14 @@ export const demoSystems: Record<string, DemoSystem> = {
       wal: { description: 'write-ahead log on the primary, redelivery of unacked messages; at-least-once' },
     },
   },
+  cache: {
+    script: 'cache-node.ts',
+    defaultFlavor: 'write-through',
+    flavors: {
+      'write-through': { description: 'writes to the store, reads from the store; linearizable' },
+      invalidate: { description: 'per-node caches kept coherent by invalidation messages; stale under partitions' },
+    },
+  },
 };
 
 /** The flavor a run will use, or one clear sentence on why it cannot. */
