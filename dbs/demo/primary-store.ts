@@ -78,33 +78,35 @@ export class PrimaryStore {
     if (lease && lease.token === token) this.leases.delete(name);
   }
 
-  /** Serves the p_* messages other nodes send to the primary. */
+  /** Applies one p_* request (from another node, or from the primary's own clients). */
+  handle(body: Body): Body {
+    const k = String(body.key ?? 'counter');
+    switch (body.type) {
+      case 'p_get': return { type: 'p_get_ok', value: this.get(k) ?? null };
+      case 'p_put': this.put(k, body.value, body.token as number | undefined, body.lock as string | undefined); return { type: 'p_put_ok' };
+      case 'p_cas': this.cas(k, body.from, body.to); return { type: 'p_cas_ok' };
+      case 'p_lock': return { type: 'p_lock_ok', token: this.lock(String(body.lock), String(body.owner)) };
+      case 'p_unlock': this.unlock(String(body.lock), Number(body.token)); return { type: 'p_unlock_ok' };
+      default: throw new NodeError(10, `the primary store does not support ${body.type}`);
+    }
+  }
+
+  /** Serves the p_* messages other nodes send to the primary. Requests that change state are
+   *  answered once per (sender incarnation, msg_id): a duplicated message is not applied twice. */
   install(node: Node): void {
-    const once = (handler: (m: Msg) => Body) => (m: Msg): Body => {
+    const once = (m: Msg): Body => {
       // msg_ids start again at 1 when a node restarts: the sender's session tells incarnations apart.
       const key = `${m.src}:${String(m.body.session ?? '')}:${m.body.msg_id}`;
       const seen = this.recent.get(key);
       if (seen) return seen;
-      const reply = handler(m);
+      const reply = this.handle(m.body);
       this.recent.set(key, reply);
       if (this.recent.size > 10_000) this.recent.delete(this.recent.keys().next().value!);
       return reply;
     };
-    const k = (m: Msg) => String(m.body.key ?? 'counter');
-    node.on('p_get', (m) => ({ type: 'p_get_ok', value: this.get(k(m)) ?? null }));
-    node.on('p_put', once((m) => {
-      this.put(k(m), m.body.value, m.body.token as number | undefined, m.body.lock as string | undefined);
-      return { type: 'p_put_ok' };
-    }));
-    node.on('p_cas', once((m) => {
-      this.cas(k(m), m.body.from, m.body.to);
-      return { type: 'p_cas_ok' };
-    }));
-    node.on('p_lock', once((m) => ({ type: 'p_lock_ok', token: this.lock(String(m.body.lock), String(m.body.owner)) })));
-    node.on('p_unlock', (m) => {
-      this.unlock(String(m.body.lock), Number(m.body.token));
-      return { type: 'p_unlock_ok' };
-    });
+    node.on('p_get', (m) => this.handle(m.body));
+    node.on('p_unlock', (m) => this.handle(m.body));
+    for (const t of ['p_put', 'p_cas', 'p_lock']) node.on(t, once);
   }
 }
 
@@ -112,17 +114,8 @@ export class PrimaryStore {
 export function primaryCaller(node: Node, primary: () => string, store: () => PrimaryStore | null, timeoutMs: number) {
   return async (body: Body): Promise<Body> => {
     const local = store();
-    if (local && node.id === primary()) {
-      // The primary serves its own clients without a network hop, through the same handlers.
-      const k = String(body.key ?? 'counter');
-      switch (body.type) {
-        case 'p_get': return { type: 'p_get_ok', value: local.get(k) ?? null };
-        case 'p_put': local.put(k, body.value, body.token as number | undefined, body.lock as string | undefined); return { type: 'p_put_ok' };
-        case 'p_cas': local.cas(k, body.from, body.to); return { type: 'p_cas_ok' };
-        case 'p_lock': return { type: 'p_lock_ok', token: local.lock(String(body.lock), String(body.owner)) };
-        case 'p_unlock': local.unlock(String(body.lock), Number(body.token)); return { type: 'p_unlock_ok' };
-      }
-    }
+    // The primary serves its own clients without a network hop.
+    if (local && node.id === primary()) return local.handle(body);
     return node.call(primary(), { ...body, session: node.session }, timeoutMs);
   };
 }
