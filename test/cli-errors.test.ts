@@ -86,8 +86,16 @@ test('the same --seed gives every worker the same sequence of invocations', asyn
   const a = await perWorker();
   const b = await perWorker();
   assert.equal(a.size, 10);
-  assert.ok([...a.values()].every((xs) => xs.length > 5), 'every worker did ops');
-  assert.deepEqual(b, a);
+  assert.deepEqual([...b.keys()].sort(), [...a.keys()].sort());
+  // How many planned ops fit before the time limit depends on how fast the machine answered:
+  // a loaded run may stop a few ops early. The sequences themselves must agree, so the shorter
+  // is a prefix of the longer, and both are long enough to mean something.
+  for (const [w, xs] of a) {
+    const ys = b.get(w)!;
+    const n = Math.min(xs.length, ys.length);
+    assert.ok(n > 5, `worker ${w} did ops in both runs`);
+    assert.deepEqual(ys.slice(0, n), xs.slice(0, n), `worker ${w}`);
+  }
 });
 
 test('Ctrl-C mid-run tears everything down, still writes the report, and exits 2', async () => {
