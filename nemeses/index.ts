@@ -4,6 +4,7 @@ import { nemesis as onNemesis } from '../src/generator/index.ts';
 import { UsageError } from '../src/errors.ts';
 import type { Completion, Nemesis, NemesisPackage, Op, TestInfo } from '../src/types.ts';
 import type { FaultFamily } from './family.ts';
+import { clockFamily } from './clock.ts';
 import { killFamily } from './kill.ts';
 import { partitionFamily } from './partition.ts';
 import { pauseFamily } from './pause.ts';
@@ -17,6 +18,7 @@ export const faultFamilies: Record<string, FamilyCtor> = {
   kill: killFamily,
   pause: pauseFamily,
   packet: packetFamily,
+  clock: clockFamily,
 };
 
 /** Checks the names before anything starts (exit 254 with the valid names). */

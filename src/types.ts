@@ -105,10 +105,20 @@ export interface Net {
   shape?(links: Array<[string, string]>, behaviour: LinkBehaviour | null): Promise<void>;
 }
 
+/** Per-node wall-clock offsets (the clock nemesis). Never the controller's own clock. */
+export interface ClockControl {
+  /** Sets the named nodes' offsets from real time, in milliseconds. */
+  set(offsets: Record<string, number>): Promise<void>;
+  /** Every node's current offset in milliseconds. */
+  offsets(): Record<string, number>;
+}
+
 export interface Cluster extends AsyncDisposable {
   provider: string;
   nodes: NodeHandle[];
   net: Net;
+  /** Present when the provider was asked for controllable clocks (a clock nemesis in the run). */
+  clock?: ClockControl;
 }
 
 export interface ClusterSpec {

@@ -4,8 +4,9 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Cluster, ClusterSpec, ExecResult, Net, NodeHandle, Provider, Remote } from '../../types.ts';
+import type { ClockControl, Cluster, ClusterSpec, ExecResult, Net, NodeHandle, Provider, Remote } from '../../types.ts';
 import { Rng } from '../../rng.ts';
+import { FaketimeClocks } from './faketime.ts';
 import { NodeProcess } from './node-process.ts';
 import { Router } from './router.ts';
 import { ClientConnection, startServices } from './services.ts';
@@ -55,11 +56,23 @@ export class LocalCluster implements Cluster {
   readonly router: Router;
   readonly net: Net;
   readonly dataRoot: string;
+  readonly clock?: ClockControl;
   private readonly clients = new Map<string, ClientConnection>();
   private nextClient = 1;
 
   constructor(spec: ClusterSpec) {
     const o = spec.opts;
+    // Checked before anything is started, so a missing libfaketime costs nothing to clean up.
+    const clocks = o.nemesis.includes('clock') ? (dir: string) => new FaketimeClocks(dir, spec.nodes) : null;
+    this.dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-'));
+    let ft: FaketimeClocks | null = null;
+    try {
+      ft = clocks?.(path.join(this.dataRoot, 'clocks')) ?? null;
+    } catch (e) {
+      fs.rmSync(this.dataRoot, { recursive: true, force: true });
+      throw e;
+    }
+    if (ft) this.clock = ft;
     this.router = new Router({
       latencyMs: o.latency,
       latencyDist: o.latencyDist,
@@ -67,12 +80,12 @@ export class LocalCluster implements Cluster {
       rng: new Rng(spec.seed).fork(0x6e6574), // 'net'
     });
     startServices(this.router, new Rng(spec.seed).fork(0x737663)); // 'svc'
-    this.dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-'));
     this.nodes = spec.nodes.map((name) => {
       const proc = new NodeProcess(
         name, spec.nodes, path.join(this.dataRoot, name), path.join(spec.storeDir, 'nodes', name, 'node.log'),
         this.router, spec.log, o.initTimeout * 1000,
       );
+      if (ft) proc.extraEnv = ft.env(name);
       return { name, remote: localRemote, proc, connect: (id?: string) => this.connect(name, id) };
     });
     this.router.onUndeliverable = (msg) => {

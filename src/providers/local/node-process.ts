@@ -26,6 +26,8 @@ export class NodeProcess implements Endpoint {
   private expectingExit = false;
   /** Starts of this node so far; a message from an older incarnation is ignored. */
   private incarnation = 0;
+  /** Added to every start's environment (the faketime wrapper when clocks are controlled). */
+  extraEnv: Record<string, string> = {};
   /** Called when the process exits without having been asked to. */
   onCrash: ((name: string, code: number | null, signal: string | null) => void) | null = null;
 
@@ -76,7 +78,7 @@ export class NodeProcess implements Endpoint {
     if (this.up()) return;
     const incarnation = ++this.incarnation;
     let argv = this.spec.argv;
-    let env: Record<string, string> = { ...this.spec.env, JEPSEN_DATA_DIR: this.dataDir, JEPSEN_NODE_ID: this.name };
+    let env: Record<string, string> = { ...this.extraEnv, ...this.spec.env, JEPSEN_DATA_DIR: this.dataDir, JEPSEN_NODE_ID: this.name };
     if (this.spec.wrap) ({ argv, env } = this.spec.wrap(argv, env));
     if (this.logFd === null) this.logFd = fs.openSync(this.logPath, 'a');
     this.writeLog(`--- start ${new Date().toISOString()} ${argv.join(' ')}\n`);
