@@ -10,6 +10,32 @@ export interface ChartData {
   throughput: Array<{ second: number; series: string; rate: number }>;
   quantiles: Array<{ series: string; q: string; latency: number }>;
   bands: Band[];
+  /** Each node's clock offset over time, when the clock nemesis ran. */
+  clock: Array<{ time: number; node: string; offset: number }>;
+}
+
+/** Node clock offsets from the clock nemesis's ops: each completion carries every node's offset;
+ *  a strobe flips between its base and base + delta until it completes (drawn as the two ends). */
+export function clockOffsets(history: History): ChartData['clock'] {
+  const out: ChartData['clock'] = [];
+  let last: Record<string, number> | null = null;
+  for (const op of history) {
+    if (op.process !== 'nemesis' || !['bump', 'strobe', 'reset'].includes(op.f)) continue;
+    const t = op.time / 1e9;
+    if (op.type === 'invoke') {
+      if (op.f === 'strobe' && last) {
+        const spec = op.value as { nodes?: Record<string, { delta: number }> } | null;
+        for (const [node, { delta }] of Object.entries(spec?.nodes ?? {})) out.push({ time: t, node, offset: (last[node] ?? 0) + delta });
+      }
+      continue;
+    }
+    const offsets = (op.value as { offsets?: Record<string, number> } | null)?.offsets;
+    if (!offsets) continue;
+    if (!last) for (const node of Object.keys(offsets)) out.push({ time: 0, node, offset: 0 });
+    for (const [node, offset] of Object.entries(offsets)) out.push({ time: t, node, offset });
+    last = offsets;
+  }
+  return out;
 }
 
 export function chartData(history: History, perf: readonly PerfBand[]): ChartData {
@@ -41,7 +67,7 @@ export function chartData(history: History, perf: readonly PerfBand[]): ChartDat
   for (const [series, xs] of latencyGroups(all)) {
     for (const [q, v] of Object.entries(quantiles(xs, [0.5, 0.95, 0.99, 1]))) qs.push({ series, q: q === '1' ? 'max' : `p${Number(q) * 100}`, latency: v });
   }
-  return { points, throughput, quantiles: qs, bands: nemesisBands(history, perf) };
+  return { points, throughput, quantiles: qs, bands: nemesisBands(history, perf), clock: clockOffsets(history) };
 }
 
 function bandLayer(bands: Band[], perf: readonly PerfBand[]) {
@@ -84,6 +110,18 @@ export function chartSpecs(d: ChartData, perf: readonly PerfBand[]): Record<stri
         color: { field: 'series', type: 'nominal', title: 'f, outcome' },
       },
     }),
+    ...(d.clock.length ? {
+      clock: layered({
+        data: { values: d.clock },
+        mark: { type: 'line', interpolate: 'step-after', point: true },
+        encoding: {
+          x: { field: 'time', type: 'quantitative', title: 'time (s)' },
+          y: { field: 'offset', type: 'quantitative', title: 'clock offset (ms)' },
+          color: { field: 'node', type: 'nominal', title: 'node' },
+          tooltip: [{ field: 'node' }, { field: 'time', format: '.2f' }, { field: 'offset', title: 'offset (ms)' }],
+        },
+      }),
+    } : {}),
     quantiles: {
       ...base,
       data: { values: d.quantiles },

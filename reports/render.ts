@@ -58,6 +58,19 @@ function headline(name: string, r: CheckResult): string {
   return `<li>${badge(r.valid)} <b>${h(name)}</b> ${h(bits.join(' · '))}</li>`;
 }
 
+const DEFAULT_WINDOW_TITLE = 'Counterexample: the op that could not be linearized (red) and the ops around it';
+
+/** Timelines to draw: a checker's own counterexample window, and those of the checkers it composes. */
+function windowsOf(name: string, r: CheckResult): Array<{ id: string; title: string; window: WindowOp[] }> {
+  const one = (id: string, x: Record<string, unknown>) =>
+    Array.isArray(x.window) && x.window.length
+      ? [{ id, title: typeof x['window-title'] === 'string' ? x['window-title'] : DEFAULT_WINDOW_TITLE, window: x.window as WindowOp[] }]
+      : [];
+  const nested = Object.entries(r).flatMap(([k, sub]) =>
+    sub && typeof sub === 'object' && !Array.isArray(sub) ? one(`timeline-${name}-${k}`, sub as Record<string, unknown>) : []);
+  return [...one(`timeline-${name}`, r), ...nested];
+}
+
 export function renderReport(input: ReportInput): string {
   const { test, results, history, perf } = input;
   const checkers = Object.entries(results).filter(([k, v]) => k !== 'valid' && v && typeof v === 'object') as Array<[string, CheckResult]>;
@@ -65,7 +78,7 @@ export function renderReport(input: ReportInput): string {
   const timed = history.some((op) => op.time !== op.index);
   const specs: Record<string, unknown> = timed ? chartSpecs(chartData(history, perf), perf) : {};
   const fromRun = test.nodes.length > 0;
-  for (const [n, r] of checkers) if (Array.isArray(r.window) && r.window.length) specs[`timeline-${n}`] = timelineSpec(r.window as WindowOp[]);
+  for (const [n, r] of checkers) for (const w of windowsOf(n, r)) specs[w.id] = timelineSpec(w.window);
   const v = VERDICT[String(results.valid)] ?? VERDICT.unknown;
   const title = `${test.name} ${test.runId}`;
   return `<!doctype html>
@@ -95,7 +108,8 @@ th{background:#f0f2f5}pre{background:#f0f2f5;padding:6px;overflow:auto;max-heigh
 ${timed ? `<section><h2>Latency over time</h2><div id="latency" class="chart"></div></section>
 <section><h2>Throughput over time</h2><div id="throughput" class="chart"></div></section>
 <section><h2>Latency quantiles</h2><div id="quantiles" class="chart"></div></section>` : ''}
-${checkers.map(([n, r]) => `<section id="checker-${h(n)}"><h2>${badge(r.valid)} ${h(n)}</h2>${Array.isArray(r.window) && r.window.length ? `<h3>Counterexample: the op that could not be linearized (red) and the ops around it</h3><div id="timeline-${h(n)}" class="chart"></div>` : ''}${renderValue(r)}</section>`).join('\n')}
+${specs.clock ? `<section><h2>Node clock offsets</h2><div id="clock" class="chart"></div></section>` : ''}
+${checkers.map(([n, r]) => `<section id="checker-${h(n)}"><h2>${badge(r.valid)} ${h(n)}</h2>${windowsOf(n, r).map((w) => `<h3>${h(w.title)}</h3><div id="${h(w.id)}" class="chart"></div>`).join('')}${renderValue(r)}</section>`).join('\n')}
 <section><h2>Options</h2>${renderValue(test.opts)}</section>
 </main>
 <script type="application/json" id="specs">${scriptJson(specs)}</script>
