@@ -35,6 +35,8 @@ const optionSchema = {
     testCount: { type: 'integer', minimum: 1 },
     keyCount: { type: 'integer', minimum: 1, maximum: 1000 },
     capacity: { type: 'integer', minimum: 1 },
+    holdMs: { type: 'number', minimum: 0 },
+    leaseMs: { type: 'integer', minimum: 1 },
     delivery: { enum: ['at-least-once', 'exactly-once'] },
     checkTimeout: { type: 'number', exclusiveMinimum: 0 },
   },
@@ -86,8 +88,11 @@ function summary(out: RunOutcome): string {
       const n = res[`${k}-count`];
       if (typeof n === 'number' && n > 0) extra.push(`${n} ${k}${k === 'duplicated' && res.delivery === 'at-least-once' ? ' (allowed at-least-once)' : ''}`);
     }
-    const culprit = res.culprit as { process?: unknown; f?: string; value?: unknown; index?: number } | undefined;
-    if (culprit) extra.push(`cannot linearize process ${String(culprit.process)}'s ${culprit.f} of ${JSON.stringify(culprit.value)} at index ${culprit.index}${res.key !== undefined ? ` on key ${String(res.key)}` : ''}`);
+    const overlaps = (res.overlaps as CheckResult | undefined)?.['overlap-count'];
+    if (typeof overlaps === 'number' && overlaps > 0) extra.push(`${overlaps} overlapping holds`);
+    const lin = (res.culprit ? res : res.linearizable) as CheckResult | undefined;
+    const culprit = lin?.culprit as { process?: unknown; f?: string; value?: unknown; index?: number } | undefined;
+    if (culprit) extra.push(`cannot linearize process ${String(culprit.process)}'s ${culprit.f} of ${JSON.stringify(culprit.value)} at index ${culprit.index}${lin!.key !== undefined ? ` on key ${String(lin!.key)}` : ''}`);
     if (typeof res.reason === 'string') extra.push(res.reason);
     if (typeof res.error === 'string') extra.push(res.error);
     lines.push(`  ${name.padEnd(12)} ${word(res.valid)}${extra.length ? ` (${extra.join('; ')})` : ''}`);
@@ -134,7 +139,9 @@ async function runCommand(argv: Record<string, unknown>, reg: CliRegistries): Pr
     pauseTargets: String(argv.pauseTargets),
     packet: String(argv.packet),
     packetTargets: String(argv.packetTargets),
-    keyCount: Number(argv.keyCount),
+    keyCount: argv.keyCount === undefined ? undefined : Number(argv.keyCount),
+    holdMs: Number(argv.holdMs),
+    leaseMs: Number(argv.leaseMs),
     capacity: argv.capacity === undefined ? undefined : Number(argv.capacity),
     delivery: String(argv.delivery),
     fifo: Boolean(argv.fifo),
@@ -214,7 +221,9 @@ export async function main(args: string[], reg: CliRegistries): Promise<number> 
         .option('consistency', { type: 'string', describe: 'Counter checking: linearizable or eventual (default from the flavor)' })
         .option('decrements', { type: 'boolean', default: false, describe: 'Counter adds may be negative' })
         .option('test-count', { type: 'number', default: 1, describe: 'Run the test this many times (seeds seed, seed+1, ...)' })
-        .option('key-count', { type: 'number', default: 5, describe: 'Independent keys (register workload)' })
+        .option('key-count', { type: 'number', describe: 'Independent keys or locks (register, cache: 5; lock: 3)' })
+        .option('hold-ms', { type: 'number', default: 1000, describe: 'Lock workload: hold each lock for a random time up to this' })
+        .option('lease-ms', { type: 'number', default: 500, describe: 'Built-in lock, lease flavor: lease time to live' })
         .option('capacity', { type: 'number', describe: 'Bound the built-in queue: a full queue refuses enqueues' })
         .option('delivery', { type: 'string', default: 'at-least-once', describe: 'Queue checking: at-least-once or exactly-once' })
         .option('fifo', { type: 'boolean', default: false, describe: 'Queue checking: values of one producer come out in order' })

@@ -1,7 +1,7 @@
 // What every built-in node program starts with: its flavor and timing flags, the protocol
 // runtime, and a way to call (or, on n1, to be) the primary copy.
-import { PrimaryStore, primaryCaller } from './primary-store.ts';
-import { Node, arg } from './runtime.ts';
+import { PrimaryStore, primaryCaller, servePrimary } from './primary-store.ts';
+import { type Body, Node, arg } from './runtime.ts';
 
 export function demoNode(system: string, flavors: readonly string[], defaultFlavor: string) {
   const flavor = arg('flavor', defaultFlavor);
@@ -13,7 +13,7 @@ export function demoNode(system: string, flavors: readonly string[], defaultFlav
   const gossipMs = Number(arg('gossip-interval', '250'));
   const dataDir = process.env.JEPSEN_DATA_DIR ?? process.cwd();
   const node = new Node();
-  let store: PrimaryStore | null = null;
+  let store: { handle(body: Body): Body } | null = null;
   const primary = () => node.nodeIds[0];
   return {
     flavor,
@@ -26,8 +26,15 @@ export function demoNode(system: string, flavors: readonly string[], defaultFlav
     /** On the primary, opens the store (from the data directory) and serves it. Call after init. */
     servePrimaryStore(leaseMs = 2000): void {
       if (node.id !== primary()) return;
-      store = new PrimaryStore(dataDir, leaseMs);
-      store.install(node);
+      const s = new PrimaryStore(dataDir, leaseMs);
+      s.install(node);
+      store = s;
+    },
+    /** On the primary, serves another primary-side state machine (the lock table). Call after init. */
+    serveOnPrimary(handler: { handle(body: Body): Body }, types: { idempotent: string[]; once: string[] }): void {
+      if (node.id !== primary()) return;
+      servePrimary(node, (b) => handler.handle(b), types);
+      store = handler;
     },
   };
 }

@@ -43,6 +43,14 @@ export const demoSystems: Record<string, DemoSystem> = {
       wal: { description: 'write-ahead log on the primary, redelivery of unacked messages; at-least-once' },
     },
   },
+  lock: {
+    script: 'lock-node.ts',
+    defaultFlavor: 'fenced',
+    flavors: {
+      lease: { description: 'leases kept alive by the node, timed on the primary\'s wall clock; unsafe under pauses, clock jumps and partitions' },
+      fenced: { description: 'durable grants held until released, with fencing tokens; safe, unavailable while the primary is unreachable' },
+    },
+  },
   cache: {
     script: 'cache-node.ts',
     defaultFlavor: 'write-through',
@@ -74,6 +82,7 @@ export function demoDb(opts: RunOptions): Db {
   const flavor = resolveDemoFlavor(opts.workload, opts.flavor);
   const script = path.join(here, demoSystems[opts.workload].script);
   return processDb(`demo/${opts.workload}/${flavor}`, () => ({
-    argv: [process.execPath, '--import', tsxLoader, script, '--flavor', flavor, ...(opts.capacity ? ['--capacity', String(opts.capacity)] : [])],
+    argv: [process.execPath, '--import', tsxLoader, script, '--flavor', flavor, ...(opts.capacity ? ['--capacity', String(opts.capacity)] : []),
+      ...(opts.workload === 'lock' && opts.leaseMs ? ['--lease-ms', String(opts.leaseMs)] : [])],
   }));
 }

@@ -23,8 +23,6 @@ export class PrimaryStore {
   /** Locks are not persisted: a restarted primary forgets holders, and their tokens stop working. */
   private readonly leases = new Map<string, Lease>();
   private readonly file: string;
-  /** Replies to recent requests, so a duplicated message is not applied twice. */
-  private readonly recent = new Map<string, Body>();
 
   constructor(dataDir: string, private readonly leaseMs: number) {
     this.file = path.join(dataDir, 'primary.json');
@@ -91,27 +89,32 @@ export class PrimaryStore {
     }
   }
 
-  /** Serves the p_* messages other nodes send to the primary. Requests that change state are
-   *  answered once per (sender incarnation, msg_id): a duplicated message is not applied twice. */
+  /** Serves the p_* messages other nodes send to the primary. */
   install(node: Node): void {
-    const once = (m: Msg): Body => {
-      // msg_ids start again at 1 when a node restarts: the sender's session tells incarnations apart.
-      const key = `${m.src}:${String(m.body.session ?? '')}:${m.body.msg_id}`;
-      const seen = this.recent.get(key);
-      if (seen) return seen;
-      const reply = this.handle(m.body);
-      this.recent.set(key, reply);
-      if (this.recent.size > 10_000) this.recent.delete(this.recent.keys().next().value!);
-      return reply;
-    };
-    node.on('p_get', (m) => this.handle(m.body));
-    node.on('p_unlock', (m) => this.handle(m.body));
-    for (const t of ['p_put', 'p_cas', 'p_lock']) node.on(t, once);
+    servePrimary(node, (b) => this.handle(b), { idempotent: ['p_get', 'p_unlock'], once: ['p_put', 'p_cas', 'p_lock'] });
   }
 }
 
+/** Serves p_* request types on the primary. Requests that change state are answered once per
+ *  (sender incarnation, msg_id): a duplicated or retransmitted message is not applied twice. */
+export function servePrimary(node: Node, handle: (body: Body) => Body, types: { idempotent: string[]; once: string[] }): void {
+  const recent = new Map<string, Body>();
+  const once = (m: Msg): Body => {
+    // msg_ids start again at 1 when a node restarts: the sender's session tells incarnations apart.
+    const key = `${m.src}:${String(m.body.session ?? '')}:${m.body.msg_id}`;
+    const seen = recent.get(key);
+    if (seen) return seen;
+    const reply = handle(m.body);
+    recent.set(key, reply);
+    if (recent.size > 10_000) recent.delete(recent.keys().next().value!);
+    return reply;
+  };
+  for (const t of types.idempotent) node.on(t, (m) => handle(m.body));
+  for (const t of types.once) node.on(t, once);
+}
+
 /** Calls the primary: over the network, or directly when this node is the primary. */
-export function primaryCaller(node: Node, primary: () => string, store: () => PrimaryStore | null, timeoutMs: number) {
+export function primaryCaller(node: Node, primary: () => string, store: () => { handle(body: Body): Body } | null, timeoutMs: number) {
   return async (body: Body): Promise<Body> => {
     const local = store();
     // The primary serves its own clients without a network hop.
