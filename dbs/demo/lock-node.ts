@@ -13,7 +13,7 @@ import { CODE, NodeError, arg } from './runtime.ts';
 import { demoNode } from './demo-node.ts';
 
 const { flavor, dataDir, node, callPrimary, serveOnPrimary } = demoNode('lock', ['lease', 'fenced'], 'fenced');
-const leaseMs = Number(arg('lease-ms', '500'));
+const leaseMs = Number(arg('lease-ms', '300'));
 
 node.onInit(() => {
   serveOnPrimary(new LockTable(dataDir, flavor as 'lease' | 'fenced', leaseMs), { idempotent: ['p_keepalive'], once: ['p_acquire', 'p_release'] });
