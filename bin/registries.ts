@@ -36,6 +36,8 @@ export const registries: CliRegistries = {
     if (opts.db === 'demo') return demoDb(opts);
     throw new UsageError(`Unknown db "${opts.db}"; valid systems are: ${DBS.join(', ')} (or --bin PATH for your own node).`);
   },
+  // Lock runs want many owners per node: a fault must find holders, and waiters to take over.
+  defaultConcurrency: (workload) => (workload === 'lock' ? '4n' : undefined),
   resolveDefaults(opts: RunOptions): RunOptions {
     if (!workloads[opts.workload]) {
       throw new UsageError(`Unknown workload "${opts.workload}"; valid workloads are: ${Object.keys(workloads).join(', ')}.`);

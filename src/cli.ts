@@ -14,6 +14,8 @@ export interface CliRegistries extends Registries {
   /** Fills in defaults that depend on the system (flavor, consistency), or refuses the options. */
   resolveDefaults(opts: RunOptions): RunOptions;
   nemesisNames: string[];
+  /** A workload's own default for --concurrency (e.g. "4n"), when it has one. */
+  defaultConcurrency?(workload: string): string | undefined;
 }
 
 const optionSchema = {
@@ -117,7 +119,7 @@ async function runCommand(argv: Record<string, unknown>, reg: CliRegistries): Pr
     binArgs: ((argv.binArg as unknown[]) ?? []).map(String),
     provider: String(argv.provider),
     nodeCount,
-    concurrency: parseConcurrency(String(argv.concurrency), nodeCount),
+    concurrency: parseConcurrency(String(argv.concurrency ?? reg.defaultConcurrency?.(String(argv.workload)) ?? '2n'), nodeCount),
     rate: Number(argv.rate),
     timeLimit: Number(argv.timeLimit),
     opTimeout: Number(argv.opTimeout),
@@ -200,7 +202,7 @@ export async function main(args: string[], reg: CliRegistries): Promise<number> 
         .option('bin-arg', { type: 'string', array: true, describe: 'Argument passed to --bin (repeatable)' })
         .option('provider', { type: 'string', default: 'local', describe: 'Where nodes run: local' })
         .option('node-count', { type: 'number', default: 5 })
-        .option('concurrency', { type: 'string', default: '2n', describe: 'Client workers: a number, or Nn for N per node' })
+        .option('concurrency', { type: 'string', describe: 'Client workers: a number, or Nn for N per node (default 2n; lock: 4n)' })
         .option('rate', { type: 'number', default: 100, describe: 'Target ops/s over all clients (0 = as fast as possible)' })
         .option('time-limit', { type: 'number', default: 30, describe: 'Seconds of workload before the final phase' })
         .option('op-timeout', { type: 'number', default: 5, describe: 'Seconds before a client op is given up as indeterminate' })
@@ -221,7 +223,7 @@ export async function main(args: string[], reg: CliRegistries): Promise<number> 
         .option('consistency', { type: 'string', describe: 'Counter checking: linearizable or eventual (default from the flavor)' })
         .option('decrements', { type: 'boolean', default: false, describe: 'Counter adds may be negative' })
         .option('test-count', { type: 'number', default: 1, describe: 'Run the test this many times (seeds seed, seed+1, ...)' })
-        .option('key-count', { type: 'number', describe: 'Independent keys or locks (register, cache: 5; lock: 3)' })
+        .option('key-count', { type: 'number', describe: 'Independent keys or locks (register, cache: 5; lock: 10)' })
         .option('hold-ms', { type: 'number', default: 3000, describe: 'Lock workload: hold each lock for a quarter to all of this many ms' })
         .option('lease-ms', { type: 'number', default: 300, describe: 'Built-in lock, lease flavor: lease time to live in ms' })
         .option('capacity', { type: 'number', describe: 'Bound the built-in queue: a full queue refuses enqueues' })

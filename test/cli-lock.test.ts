@@ -9,16 +9,20 @@ import { findLibfaketime } from '../src/providers/local/faketime.ts';
 const short = ['--recovery-time', '1', '--nemesis-interval', '2', '--time-limit', '12'];
 const noFaketime = findLibfaketime() ? false : 'libfaketime is not installed (Debian package faketime; .ci/run installs it)';
 
+const overlapCount = (r: CliResult): number => readJson(path.join(runDir(r), 'results.json')).workload.overlaps['overlap-count'];
+
 /** A lease lock is caught by chance (a holder must be mid-hold when the fault strikes): short
- *  runs get up to three seeds. If the lease flavor were safe, all three would pass and this fails. */
+ *  runs get up to three seeds to show an overlap (a run can also fail on a mutex violation that
+ *  only one owner saw: an indeterminate acquire that took effect). If the lease flavor were
+ *  safe, no run would show one and this fails. */
 async function caught(nemesis: string): Promise<CliResult> {
   let last: CliResult | null = null;
   for (const seed of [1, 2, 3]) {
     last = await cli(['run', 'lock', '--flavor', 'lease', '--nemesis', nemesis, '--seed', String(seed), ...short]);
-    if (last.code === 1) return last;
-    assert.equal(last.code, 0, last.stdout + last.stderr);
+    assert.ok(last.code === 0 || last.code === 1, last.stdout + last.stderr);
+    if (last.code === 1 && overlapCount(last) > 0) return last;
   }
-  assert.fail(`the lease lock survived ${nemesis} in three runs:\n${last!.stdout}`);
+  assert.fail(`the lease lock showed no overlapping holds under ${nemesis} in three runs:\n${last!.stdout}`);
 }
 
 function assertOverlaps(r: CliResult): void {

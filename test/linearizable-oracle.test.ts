@@ -153,3 +153,16 @@ test('an op that never completed may take effect late, or never', () => {
   assert.equal(search(searchOps(h(7), m), m).valid, false);
   void ({} as LinOp);
 });
+
+test('indeterminate releases of different owners are not interchangeable twins (found by the mutex property)', () => {
+  // Each release may only be taken by its own process's lock: treating p0's, p1's and p2's
+  // pending releases as identical once made this valid history look illegal.
+  const m = mutex();
+  const rows: Array<[number, OpType, string]> = [
+    [2, 'invoke', 'acquire'], [0, 'invoke', 'release'], [2, 'ok', 'acquire'], [3, 'invoke', 'acquire'],
+    [1, 'invoke', 'acquire'], [2, 'invoke', 'release'], [1, 'ok', 'acquire'], [1, 'invoke', 'release'],
+    [3, 'ok', 'acquire'], [3, 'invoke', 'acquire'],
+  ];
+  const h: Op[] = rows.map(([process, type, f], i) => ({ index: i, time: i, process, type, f, value: null }));
+  assert.equal(search(searchOps(h, m), m).valid, true);
+});

@@ -67,7 +67,7 @@ export const lockProtocolClient = () =>
   });
 
 export function lockWorkload(opts: RunOptions): Workload {
-  const locks = Number(opts.keyCount ?? 3);
+  const locks = Number(opts.keyCount ?? 10);
   const holdMs = Number(opts.holdMs ?? 3000);
   if (!Number.isInteger(locks) || locks < 1) throw new UsageError(`--key-count ${String(opts.keyCount)}: the lock workload needs a whole number of locks, 1 or more.`);
   if (!(holdMs >= 0)) throw new UsageError(`--hold-ms ${String(opts.holdMs)}: expected a number of milliseconds, 0 or more.`);

@@ -24,6 +24,9 @@ export interface Model<S = unknown> {
   hash?(s: S): number;
   equal?(a: S, b: S): boolean;
   describe?(s: S): string;
+  /** Set when step reads op.process (the mutex's owner defaults to it): two indeterminate ops
+   *  are then interchangeable twins only if their processes match too. */
+  usesProcess?: boolean;
 }
 
 const json = (x: unknown) => JSON.stringify(x ?? null);
@@ -139,6 +142,7 @@ export function mutex(): Model<string | null> {
   };
   return {
     name: 'mutex',
+    usesProcess: true,
     init: () => null,
     step(s, op) {
       if (op.f === 'acquire') return s === null ? [true, owner(op)] : [false, s];

@@ -118,7 +118,7 @@ export function search<S>(ops: SearchOp[], model: Model<S>, budget: SearchBudget
     seed ^= seed << 5;
     keys[i] = seed;
   }
-  // Identical indeterminate ops (same f and input) are interchangeable: both may take effect at
+  // Identical indeterminate ops (same f and input; and process, for models that read it) are interchangeable: both may take effect at
   // any time after their calls, or never. Only try one once its earlier twin has been taken, so
   // the search does not explore every subset of twins.
   const twinBefore = new Int32Array(n).fill(-1);
@@ -127,7 +127,7 @@ export function search<S>(ops: SearchOp[], model: Model<S>, budget: SearchBudget
     if (e & 1) continue;
     const i = e >>> 1;
     if (!ops[i].indeterminate) continue;
-    const k = `${ops[i].f}\u0000${JSON.stringify(ops[i].input)}`;
+    const k = `${ops[i].f}\u0000${JSON.stringify(ops[i].input)}${model.usesProcess ? `\u0000${String(ops[i].process)}` : ''}`;
     const prevTwin = lastTwin.get(k);
     if (prevTwin !== undefined) twinBefore[i] = prevTwin;
     lastTwin.set(k, i);

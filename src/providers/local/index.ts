@@ -63,7 +63,7 @@ export class LocalCluster implements Cluster {
   constructor(spec: ClusterSpec) {
     const o = spec.opts;
     // Checked before anything is started, so a missing libfaketime costs nothing to clean up.
-    const clocks = o.nemesis.includes('clock') ? (dir: string) => new FaketimeClocks(dir, spec.nodes) : null;
+    const clocks = (o.nemesis ?? []).includes('clock') ? (dir: string) => new FaketimeClocks(dir, spec.nodes) : null;
     this.dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-'));
     let ft: FaketimeClocks | null = null;
     try {
