@@ -3,10 +3,13 @@
 import { UsageError } from '../src/errors.ts';
 import type { CliRegistries } from '../src/cli.ts';
 import { localProvider } from '../src/providers/local/index.ts';
+import { dockerProvider } from '../src/providers/docker/index.ts';
 import type { RunOptions } from '../src/types.ts';
 import { fullChecker } from '../checkers/index.ts';
 import { demoConsistency, demoDb, resolveDemoFlavor } from '../dbs/demo/index.ts';
 import { binDb } from '../dbs/maelstrom.ts';
+import { etcdDb } from '../dbs/etcd.ts';
+import { redisDb } from '../dbs/redis.ts';
 import { faultFamilies, nemesisPackage } from '../nemeses/index.ts';
 import { parseShape } from '../nemeses/partition.ts';
 import { parseTargets } from '../nemeses/kill.ts';
@@ -16,11 +19,16 @@ import { workloads } from '../workloads/index.ts';
 import { checkLinearizable, isModelPath } from '../checkers/linearizable/index.ts';
 import { MODELS } from '../checkers/linearizable/models.ts';
 
-const DBS = ['demo'];
+const DBS = ['demo', 'etcd', 'redis'];
+/** Real servers, run on real nodes (docker provider), and the workloads each one has clients for. */
+const REAL_DBS: Record<string, { make: typeof etcdDb; workloads: string[] }> = {
+  etcd: { make: etcdDb, workloads: ['register', 'counter'] },
+  redis: { make: redisDb, workloads: ['counter', 'register'] },
+};
 
 export const registries: CliRegistries = {
   workloads,
-  providers: { local: localProvider },
+  providers: { local: localProvider, docker: dockerProvider },
   nemesisNames: Object.keys(faultFamilies),
   nemesisPackage,
   fullChecker,
@@ -34,6 +42,7 @@ export const registries: CliRegistries = {
   db(opts: RunOptions) {
     if (opts.bin) return binDb(opts);
     if (opts.db === 'demo') return demoDb(opts);
+    if (REAL_DBS[opts.db]) return REAL_DBS[opts.db].make(opts);
     throw new UsageError(`Unknown db "${opts.db}"; valid systems are: ${DBS.join(', ')} (or --bin PATH for your own node).`);
   },
   // Lock runs want many owners per node: a fault must find holders, and waiters to take over.
@@ -51,6 +60,14 @@ export const registries: CliRegistries = {
       if (opts.flavor) throw new UsageError('--flavor chooses a variant of the built-in system; it does not apply with --bin.');
       return { ...opts, db: 'bin', consistency: opts.consistency ?? 'linearizable' };
     }
+    const real = REAL_DBS[opts.db];
+    if (real) {
+      if (opts.provider !== 'docker') throw new UsageError(`--db ${opts.db} runs the real server on real nodes: add --provider docker.`);
+      if (!real.workloads.includes(opts.workload)) throw new UsageError(`--db ${opts.db} has no client for the ${opts.workload} workload yet; it has: ${real.workloads.join(', ')}.`);
+      real.make(opts); // refuses a bad flavor now, before anything starts
+      return { ...opts, consistency: opts.consistency ?? 'linearizable' };
+    }
+    if (opts.provider !== 'local') throw new UsageError(`The built-in demo system runs on the local provider; with --provider ${opts.provider} choose a real system: --db etcd or --db redis.`);
     if (opts.db !== 'demo') throw new UsageError(`Unknown db "${opts.db}"; valid systems are: ${DBS.join(', ')} (or --bin PATH for your own node).`);
     const flavor = resolveDemoFlavor(opts.workload, opts.flavor);
     return { ...opts, flavor, consistency: opts.consistency ?? demoConsistency(opts.workload, flavor) };

@@ -5,6 +5,7 @@ import { Ajv } from 'ajv';
 import { EXIT, RunAbortedError, UsageError, errorMessage, isUserFacing } from './errors.ts';
 import { Progress } from './progress.ts';
 import { checkCommand, type CheckRegistry } from './check-command.ts';
+import { cleanCommand, imagesBuildCommand } from './docker-commands.ts';
 import { freshSeed } from './rng.ts';
 import { runTest, type Registries, type RunOutcome } from './run.ts';
 import type { CheckResult, RunOptions } from './types.ts';
@@ -148,6 +149,7 @@ async function runCommand(argv: Record<string, unknown>, reg: CliRegistries): Pr
     delivery: String(argv.delivery),
     fifo: Boolean(argv.fifo),
     checkTimeout: Number(argv.checkTimeout),
+    dockerSubnet: argv.dockerSubnet === undefined ? undefined : String(argv.dockerSubnet),
   };
   validate(raw);
   const base = reg.resolveDefaults(raw as RunOptions);
@@ -196,11 +198,12 @@ export async function main(args: string[], reg: CliRegistries): Promise<number> 
     .command('run <workload>', 'Run a test: a cluster, a workload, faults, a verdict and a report', (y) =>
       y
         .positional('workload', { type: 'string', describe: `One of: ${Object.keys(reg.workloads).join(', ')}` })
-        .option('db', { type: 'string', default: 'demo', describe: 'System under test: demo (built in), or see --bin' })
+        .option('db', { type: 'string', default: 'demo', describe: 'System under test: demo (built in), etcd, redis (--provider docker), or see --bin' })
         .option('flavor', { type: 'string', describe: 'Variant of the built-in system (counter: naive, lock, cas, crdt; default cas)' })
         .option('bin', { type: 'string', describe: 'Run this executable as every node (speaks the Maelstrom node protocol)' })
         .option('bin-arg', { type: 'string', array: true, describe: 'Argument passed to --bin (repeatable)' })
-        .option('provider', { type: 'string', default: 'local', describe: 'Where nodes run: local' })
+        .option('provider', { type: 'string', default: 'local', describe: 'Where nodes run: local, docker' })
+        .option('docker-subnet', { type: 'string', describe: 'Docker provider: the subnet of the run\'s network (default: a free 10.213.x.0/24)' })
         .option('node-count', { type: 'number', default: 5 })
         .option('concurrency', { type: 'string', describe: 'Client workers: a number, or Nn for N per node (default 2n; lock: 4n)' })
         .option('rate', { type: 'number', default: 100, describe: 'Target ops/s over all clients (0 = as fast as possible)' })
@@ -250,7 +253,19 @@ export async function main(args: string[], reg: CliRegistries): Promise<number> 
         );
       },
     )
-    .demandCommand(1, 'Name a command: run or check.')
+    .command('images <action>', 'Docker provider: build the node image (cached by the content of docker/)', (y) =>
+      y
+        .positional('action', { type: 'string', choices: ['build'], describe: 'build' })
+        .option('force', { type: 'boolean', default: false, describe: 'Rebuild even when an image for this content exists' })
+        .option('quiet', { type: 'boolean', default: false, describe: 'Only print the result' }),
+      async (argv) => {
+        code = await imagesBuildCommand({ force: Boolean(argv.force), quiet: Boolean(argv.quiet) });
+      },
+    )
+    .command('clean', 'Docker provider: remove every container and network labelled jepsen-ts', (y) => y, async () => {
+      code = await cleanCommand();
+    })
+    .demandCommand(1, 'Name a command: run, check, images or clean.')
     .strict()
     .help()
     .version(false)

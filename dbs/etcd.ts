@@ -1,0 +1,156 @@
+// etcd (Debian's etcd-server, a Raft cluster of all nodes) on the docker provider, driven by the
+// real etcd3 client, one client per worker talking only to its own node's member.
+//   register: read = linearizable range read, write = put, cas = txn (value == from) then put
+//   counter:  --flavor cas: txn compare-and-swap loop; naive: get then put (loses updates)
+// Errors: a request that certainly never reached the server (connection refused) is a definite
+// failure; a timeout, an unavailable leader or a reset connection may have committed: info.
+// Reads fail rather than go indeterminate (they change nothing).
+import { Etcd3 } from 'etcd3';
+import { noop } from 'cockatiel';
+import { UsageError } from '../src/errors.ts';
+import { isDockerNode } from '../src/providers/docker/index.ts';
+import type { Client, Completion, Db, NodeHandle, Op, RunOptions, TestInfo } from '../src/types.ts';
+import { daemonDb, DATA_DIR } from './daemon.ts';
+
+const CLIENT_PORT = 2379;
+const PEER_PORT = 2380;
+
+function ipOf(node: NodeHandle): string {
+  if (!isDockerNode(node)) throw new UsageError('etcd runs only on the docker provider (--provider docker).');
+  return node.ip;
+}
+
+function connect(node: NodeHandle): Etcd3 {
+  return new Etcd3({
+    hosts: `http://${ipOf(node)}:${CLIENT_PORT}`,
+    dialTimeout: 2000,
+    // No retries inside the client: a retried txn could apply twice or be misreported.
+    faultHandling: { host: () => noop, global: noop },
+  });
+}
+
+/** Whether an etcd3 error means the request certainly did not take effect. */
+export function definite(e: unknown): boolean {
+  const m = String((e as Error)?.message ?? e);
+  return /ECONNREFUSED|EHOSTUNREACH|connect.*refused|No connection established/i.test(m);
+}
+
+function errorCompletion<O extends Op>(op: O, e: unknown, node: string, readOnly: boolean): Completion<O> {
+  const msg = String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200);
+  return { ...op, type: readOnly || definite(e) ? 'fail' : 'info', error: msg, node };
+}
+
+/** Races a request with the op's abort signal (the op timeout): timed out is indeterminate. */
+function bounded<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal.aborted) return reject(new Error('timed out'));
+    const onAbort = () => reject(new Error('timed out'));
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+const key = (k: unknown) => `jepsen/${JSON.stringify(k ?? null)}`;
+const decode = (s: string | null) => (s === null ? null : (JSON.parse(s) as unknown));
+
+class EtcdRegisterClient implements Client {
+  constructor(private readonly etcd: Etcd3 | null = null, private readonly node = '') {}
+  async open(_test: TestInfo, node: NodeHandle): Promise<Client> {
+    return new EtcdRegisterClient(connect(node), node.name);
+  }
+  async invoke(_test: TestInfo, op: Op, signal: AbortSignal): Promise<Completion> {
+    const etcd = this.etcd!;
+    const v = op.value as { key: unknown; value: unknown };
+    try {
+      if (op.f === 'read') {
+        const s = await bounded(etcd.get(key(v.key)).string(), signal);
+        return { ...op, type: 'ok', node: this.node, value: { key: v.key, value: decode(s) } };
+      }
+      if (op.f === 'write') {
+        await bounded(etcd.put(key(v.key)).value(JSON.stringify(v.value)).exec(), signal);
+        return { ...op, type: 'ok', node: this.node };
+      }
+      const [from, to] = v.value as [unknown, unknown];
+      const r = await bounded(etcd.if(key(v.key), 'Value', '==', JSON.stringify(from)).then(etcd.put(key(v.key)).value(JSON.stringify(to))).commit(), signal);
+      return { ...op, type: r.succeeded ? 'ok' : 'fail', node: this.node, ...(r.succeeded ? {} : { error: 'precondition failed' }) };
+    } catch (e) {
+      return errorCompletion(op, e, this.node, op.f === 'read');
+    }
+  }
+  async close(): Promise<void> {
+    this.etcd?.close();
+  }
+}
+
+class EtcdCounterClient implements Client {
+  constructor(private readonly flavor = 'cas', private readonly etcd: Etcd3 | null = null, private readonly node = '') {}
+  async open(_test: TestInfo, node: NodeHandle): Promise<Client> {
+    return new EtcdCounterClient(this.flavor, connect(node), node.name);
+  }
+  async invoke(_test: TestInfo, op: Op, signal: AbortSignal): Promise<Completion> {
+    const etcd = this.etcd!;
+    const k = 'jepsen/counter';
+    try {
+      if (op.f === 'read') {
+        const s = await bounded(etcd.get(k).string(), signal);
+        return { ...op, type: 'ok', node: this.node, value: s === null ? 0 : Number(s) };
+      }
+      const delta = Number(op.value);
+      if (this.flavor === 'naive') {
+        const cur = Number((await bounded(etcd.get(k).string(), signal)) ?? 0);
+        await bounded(etcd.put(k).value(String(cur + delta)).exec(), signal);
+        return { ...op, type: 'ok', node: this.node };
+      }
+      for (;;) {
+        // Compare on the key's mod revision (0 = absent): exactly the value we read.
+        const res = await bounded(etcd.get(k).exec(), signal);
+        const kv = res.kvs[0];
+        const cur = kv ? Number(kv.value.toString()) : 0;
+        const rev = kv ? kv.mod_revision : '0';
+        const r = await bounded(etcd.if(k, 'Mod', '==', rev).then(etcd.put(k).value(String(cur + delta))).commit(), signal);
+        if (r.succeeded) return { ...op, type: 'ok', node: this.node };
+      }
+    } catch (e) {
+      return errorCompletion(op, e, this.node, op.f === 'read');
+    }
+  }
+  async close(): Promise<void> {
+    this.etcd?.close();
+  }
+}
+
+export function etcdDb(opts: RunOptions): Db {
+  const flavor = opts.flavor ?? 'cas';
+  if (opts.workload === 'counter' && !['cas', 'naive'].includes(flavor)) throw new UsageError(`Unknown flavor "${flavor}" for counter on etcd; valid flavors are: cas, naive.`);
+  return daemonDb({
+    name: `etcd${opts.workload === 'counter' ? `/${flavor}` : ''}`,
+    clients: {
+      register: () => new EtcdRegisterClient(),
+      counter: () => new EtcdCounterClient(flavor),
+    },
+    argv(test, node) {
+      const cluster = test.cluster!.nodes.map((n) => `${n.name}=http://${ipOf(n)}:${PEER_PORT}`).join(',');
+      const ip = ipOf(node);
+      return [
+        'etcd', '--name', node.name, '--data-dir', `${DATA_DIR}/etcd`,
+        '--listen-peer-urls', `http://0.0.0.0:${PEER_PORT}`, '--listen-client-urls', `http://0.0.0.0:${CLIENT_PORT}`,
+        '--advertise-client-urls', `http://${ip}:${CLIENT_PORT}`, '--initial-advertise-peer-urls', `http://${ip}:${PEER_PORT}`,
+        '--initial-cluster', cluster, '--initial-cluster-state', 'new', '--initial-cluster-token', `jepsen-${test.runId}`,
+      ];
+    },
+    async ready(_test, node) {
+      const deadline = Date.now() + 30_000;
+      let last = '';
+      while (Date.now() < deadline) {
+        const r = await node.remote.exec(['etcdctl', `--endpoints=http://127.0.0.1:${CLIENT_PORT}`, '--command-timeout=2s', 'endpoint', 'health'], { env: { ETCDCTL_API: '3' }, timeoutMs: 5000 });
+        if (r.code === 0) return;
+        last = (r.stderr || r.stdout).trim().split('\n').pop() ?? '';
+        await new Promise((res) => setTimeout(res, 500));
+      }
+      throw new Error(`etcd on ${node.name} did not become healthy within 30 s: ${last}`);
+    },
+    async primaries(test) {
+      return test.nodes;
+    },
+  });
+}

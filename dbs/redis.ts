@@ -1,0 +1,147 @@
+// Redis (Debian's redis-server): n1 is the primary, every other node replicates it (replicaof),
+// with an append-only file in the node's data directory; driven by the real ioredis client.
+//   counter: --flavor naive: GET then SET (loses updates under concurrency); incr: INCRBY;
+//            cas: WATCH / GET / MULTI SET EXEC, retried when EXEC is aborted. All on the primary.
+//   register: GET from the worker's own node (a replica: replication lag shows as stale reads),
+//            SET and a WATCH/MULTI compare-and-set on the primary.
+// Errors: the client never queues commands while disconnected, so "not connected" is a definite
+// failure; a timeout or a connection lost mid-command is indeterminate. Reads fail instead.
+import { Redis } from 'ioredis';
+import { UsageError } from '../src/errors.ts';
+import { isDockerNode } from '../src/providers/docker/index.ts';
+import type { Client, Completion, Db, NodeHandle, Op, RunOptions, TestInfo } from '../src/types.ts';
+import { daemonDb, DATA_DIR } from './daemon.ts';
+
+const PORT = 6379;
+const COUNTER = 'jepsen:counter';
+
+function ipOf(node: NodeHandle): string {
+  if (!isDockerNode(node)) throw new UsageError('Redis runs only on the docker provider (--provider docker).');
+  return node.ip;
+}
+
+function connect(ip: string, commandTimeout: number): Redis {
+  return new Redis({
+    host: ip, port: PORT, lazyConnect: false, enableOfflineQueue: false, maxRetriesPerRequest: 0,
+    connectTimeout: 2000, commandTimeout, retryStrategy: () => 200, enableReadyCheck: false,
+  });
+}
+
+export function definite(e: unknown): boolean {
+  const m = String((e as Error)?.message ?? e);
+  return /Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|Connection is closed\.?$/i.test(m) && !/timed? ?out/i.test(m);
+}
+
+function errorCompletion(op: Op, e: unknown, node: string, readOnly: boolean): Completion {
+  const msg = String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200);
+  return { ...op, type: readOnly || definite(e) ? 'fail' : 'info', error: msg, node };
+}
+
+const primaryOf = (test: TestInfo) => ipOf(test.cluster!.nodes[0]);
+
+class RedisCounterClient implements Client {
+  constructor(private readonly flavor: string, private readonly redis: Redis | null = null, private readonly node = '') {}
+  async open(test: TestInfo, node: NodeHandle): Promise<Client> {
+    return new RedisCounterClient(this.flavor, connect(primaryOf(test), test.opts.opTimeout * 1000), test.cluster!.nodes[0].name ?? node.name);
+  }
+  async invoke(_test: TestInfo, op: Op): Promise<Completion> {
+    const r = this.redis!;
+    try {
+      if (op.f === 'read') return { ...op, type: 'ok', node: this.node, value: Number((await r.get(COUNTER)) ?? 0) };
+      const delta = Number(op.value);
+      if (this.flavor === 'incr') {
+        await r.incrby(COUNTER, delta);
+      } else if (this.flavor === 'naive') {
+        const cur = Number((await r.get(COUNTER)) ?? 0);
+        await r.set(COUNTER, String(cur + delta));
+      } else {
+        for (;;) {
+          await r.watch(COUNTER);
+          const cur = Number((await r.get(COUNTER)) ?? 0);
+          const res = await r.multi().set(COUNTER, String(cur + delta)).exec();
+          if (res !== null) break; // null: someone wrote the key since WATCH; nothing was applied
+        }
+      }
+      return { ...op, type: 'ok', node: this.node };
+    } catch (e) {
+      return errorCompletion(op, e, this.node, op.f === 'read');
+    }
+  }
+  async close(): Promise<void> {
+    this.redis?.disconnect();
+  }
+}
+
+class RedisRegisterClient implements Client {
+  constructor(private readonly local: Redis | null = null, private readonly primary: Redis | null = null, private readonly node = '') {}
+  async open(test: TestInfo, node: NodeHandle): Promise<Client> {
+    const t = test.opts.opTimeout * 1000;
+    return new RedisRegisterClient(connect(ipOf(node), t), connect(primaryOf(test), t), node.name);
+  }
+  async invoke(_test: TestInfo, op: Op): Promise<Completion> {
+    const v = op.value as { key: unknown; value: unknown };
+    const k = `jepsen:${JSON.stringify(v.key ?? null)}`;
+    try {
+      if (op.f === 'read') {
+        const s = await this.local!.get(k);
+        return { ...op, type: 'ok', node: this.node, value: { key: v.key, value: s === null ? null : JSON.parse(s) } };
+      }
+      if (op.f === 'write') {
+        await this.primary!.set(k, JSON.stringify(v.value));
+        return { ...op, type: 'ok', node: this.node };
+      }
+      const [from, to] = v.value as [unknown, unknown];
+      const p = this.primary!;
+      await p.watch(k);
+      const cur = await p.get(k);
+      if (cur !== JSON.stringify(from)) {
+        await p.unwatch();
+        return { ...op, type: 'fail', node: this.node, error: 'precondition failed' };
+      }
+      const res = await p.multi().set(k, JSON.stringify(to)).exec();
+      return res === null ? { ...op, type: 'fail', node: this.node, error: 'conflict (EXEC aborted)' } : { ...op, type: 'ok', node: this.node };
+    } catch (e) {
+      return errorCompletion(op, e, this.node, op.f === 'read');
+    }
+  }
+  async close(): Promise<void> {
+    this.local?.disconnect();
+    this.primary?.disconnect();
+  }
+}
+
+export const REDIS_COUNTER_FLAVORS = ['naive', 'incr', 'cas'];
+
+export function redisDb(opts: RunOptions): Db {
+  const flavor = opts.flavor ?? 'incr';
+  if (opts.workload === 'counter' && !REDIS_COUNTER_FLAVORS.includes(flavor)) {
+    throw new UsageError(`Unknown flavor "${flavor}" for counter on redis; valid flavors are: ${REDIS_COUNTER_FLAVORS.join(', ')}.`);
+  }
+  return daemonDb({
+    name: `redis${opts.workload === 'counter' ? `/${flavor}` : ''}`,
+    clients: {
+      counter: () => new RedisCounterClient(flavor),
+      register: () => new RedisRegisterClient(),
+    },
+    argv(test, node) {
+      const primary = test.cluster!.nodes[0];
+      return [
+        'redis-server', '--port', String(PORT), '--bind', '0.0.0.0', '--protected-mode', 'no',
+        '--dir', `${DATA_DIR}`, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '',
+        ...(node.name === primary.name ? [] : ['--replicaof', ipOf(primary), String(PORT)]),
+      ];
+    },
+    async ready(_test, node) {
+      const deadline = Date.now() + 20_000;
+      while (Date.now() < deadline) {
+        const r = await node.remote.exec(['redis-cli', '-p', String(PORT), 'ping'], { timeoutMs: 3000 });
+        if (r.code === 0 && r.stdout.trim() === 'PONG') return;
+        await new Promise((res) => setTimeout(res, 300));
+      }
+      throw new Error(`redis on ${node.name} did not answer PING within 20 s`);
+    },
+    async primaries(test) {
+      return test.nodes.slice(0, 1);
+    },
+  });
+}

@@ -1,0 +1,156 @@
+// The docker provider against a real Docker engine (.ci/run installs and starts one). Skipped,
+// with the reason printed, only where no daemon can be reached.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { connectDocker, LABEL } from '../src/providers/docker/engine.ts';
+import { dockerProvider, type DockerCluster } from '../src/providers/docker/index.ts';
+import { ensureNodeImage } from '../src/providers/docker/image.ts';
+import { grudgeFromComponents } from '../nemeses/partition.ts';
+import { silentLogger } from '../src/log.ts';
+import type { RunOptions } from '../src/types.ts';
+import { cli } from './helpers.ts';
+
+const docker = await connectDocker(3000).catch((e: Error) => e);
+const skip = docker instanceof Error ? `no Docker daemon: ${docker.message}` : false;
+if (skip) console.log(`# skipping docker tests: ${skip}`);
+
+async function labelled(): Promise<{ containers: number; networks: number }> {
+  if (docker instanceof Error) throw docker;
+  const filters = { label: [LABEL] };
+  return { containers: (await docker.listContainers({ all: true, filters })).length, networks: (await docker.listNetworks({ filters })).length };
+}
+
+async function cluster(n: number): Promise<DockerCluster> {
+  const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-docker-'));
+  const opts = { nemesis: [] } as unknown as RunOptions;
+  return (await dockerProvider.provision({ nodes: Array.from({ length: n }, (_, i) => `n${i + 1}`), storeDir, seed: 1, log: silentLogger, opts })) as DockerCluster;
+}
+
+/** Can `from` open a TCP connection to `to`'s port 7000 (a redis-server started for the test)? */
+async function tcp(c: DockerCluster, from: string, to: string): Promise<boolean> {
+  const r = await c.node(from).remote.exec(['timeout', '3', 'redis-cli', '-h', to, '-p', '7000', 'ping'], { timeoutMs: 10_000 });
+  return r.code === 0 && r.stdout.trim() === 'PONG';
+}
+
+test('the node image builds (or is cached) with no registry', { skip, timeout: 900_000 }, async () => {
+  if (docker instanceof Error) return;
+  const tag = await ensureNodeImage(docker, silentLogger);
+  const again = await ensureNodeImage(docker, silentLogger);
+  assert.equal(again, tag, 'an unchanged docker/ is not rebuilt');
+  assert.match(tag, /^jepsen-ts-node:[0-9a-f]{12}$/);
+});
+
+test('containers on the run network: exec, files, partitions that block TCP, heal, and nothing left after', { skip, timeout: 300_000 }, async () => {
+  const before = await labelled();
+  const c = await cluster(3);
+  try {
+    assert.deepEqual(c.nodes.map((n) => n.name), ['n1', 'n2', 'n3']);
+    const r = await c.node('n1').remote.exec(['sh', '-c', 'echo out; echo err >&2; exit 3']);
+    assert.deepEqual([r.code, r.stdout, r.stderr], [3, 'out\n', 'err\n']);
+    const hostname = await c.node('n2').remote.exec(['hostname']);
+    assert.equal(hostname.stdout.trim(), 'n2');
+    const stdin = await c.node('n1').remote.exec(['cat'], { stdin: 'through stdin' });
+    assert.equal(stdin.stdout, 'through stdin');
+
+    const local = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jt-')), 'a.txt');
+    fs.writeFileSync(local, 'uploaded');
+    await c.node('n3').remote.upload(local, '/tmp/b.txt');
+    assert.equal((await c.node('n3').remote.exec(['cat', '/tmp/b.txt'])).stdout, 'uploaded');
+    const back = path.join(path.dirname(local), 'c.txt');
+    await c.node('n3').remote.download('/tmp/b.txt', back);
+    assert.equal(fs.readFileSync(back, 'utf8'), 'uploaded');
+
+    await Promise.all(c.nodes.map((n) => n.remote.exec(['redis-server', '--port', '7000', '--daemonize', 'yes', '--save', '', '--protected-mode', 'no'])));
+    await new Promise((res) => setTimeout(res, 500));
+    assert.equal(await tcp(c, 'n1', 'n2'), true);
+    await c.net.partition(grudgeFromComponents([['n1'], ['n2', 'n3']]));
+    assert.equal(await tcp(c, 'n1', 'n2'), false, 'n1 cannot reach n2');
+    assert.equal(await tcp(c, 'n2', 'n1'), false, 'n2 cannot reach n1');
+    assert.equal(await tcp(c, 'n2', 'n3'), true, 'n2 still reaches n3');
+    await c.net.heal();
+    assert.equal(await tcp(c, 'n1', 'n2'), true, 'healed');
+  } finally {
+    await c[Symbol.asyncDispose]();
+  }
+  assert.deepEqual(await labelled(), before);
+});
+
+test('clean removes everything labelled jepsen-ts', { skip, timeout: 300_000 }, async () => {
+  const c = await cluster(2);
+  void c; // left running on purpose
+  assert.ok((await labelled()).containers >= 2);
+  const r = await cli(['clean']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /Removed \d+ container/);
+  assert.deepEqual(await labelled(), { containers: 0, networks: 0 });
+});
+
+test('without a daemon: one sentence saying so and how to start it, exit 254', async () => {
+  const saved = process.env.DOCKER_HOST;
+  process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
+  try {
+    const r = await cli(['run', 'register', '--db', 'etcd', '--provider', 'docker', '--time-limit', '1']);
+    assert.equal(r.code, 254, r.stdout + r.stderr);
+    assert.match(r.stderr, /Docker daemon .* is unreachable .* start it/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+  } finally {
+    if (saved === undefined) delete process.env.DOCKER_HOST;
+    else process.env.DOCKER_HOST = saved;
+  }
+});
+
+test('a run interrupted with SIGINT leaves no containers, networks or iptables rules', { skip, timeout: 300_000 }, async () => {
+  const { spawn } = await import('node:child_process');
+  const { BIN, tempStore } = await import('./helpers.ts');
+  const rulesBefore = execFileSync('iptables-save').toString().split('\n').filter((l) => l.includes('10.213.')).length;
+  const child = spawn(process.execPath, [BIN, 'run', 'register', '--db', 'etcd', '--provider', 'docker', '--node-count', '3', '--nemesis', 'partition', '--nemesis-interval', '1', '--time-limit', '120', '--store', tempStore()], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  await new Promise<void>((resolve) => {
+    const poll = setInterval(() => {
+      if (/ok [1-9]\d* /.test(out)) {
+        clearInterval(poll);
+        resolve();
+      }
+    }, 200);
+  });
+  await new Promise((r) => setTimeout(r, 2500)); // a partition is in place by now
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  assert.equal(code, 2, out);
+  assert.deepEqual(await labelled(), { containers: 0, networks: 0 });
+  const rulesAfter = execFileSync('iptables-save').toString().split('\n').filter((l) => l.includes('10.213.')).length;
+  assert.equal(rulesAfter, rulesBefore, 'no iptables rule for the run network is left on the host');
+});
+
+// End to end, short runs against the real servers. (In this file, not another: the clean test
+// above removes every labelled container, so docker tests must not run concurrently.)
+const { readJson, runDir } = await import('./helpers.ts');
+
+test('etcd register under partition,kill: linearizable, and the etcd logs are in the store', { skip, timeout: 300_000 }, async () => {
+  const r = await cli(['run', 'register', '--db', 'etcd', '--provider', 'docker', '--node-count', '3', '--nemesis', 'partition,kill', '--nemesis-interval', '3', '--time-limit', '20', '--recovery-time', '2']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const dir = runDir(r);
+  const history = fs.readFileSync(path.join(dir, 'history.jsonl'), 'utf8');
+  assert.match(history, /"f":"start-partition"/);
+  assert.match(history, /"f":"kill"/);
+  assert.ok(readJson(path.join(dir, 'results.json')).stats['by-f'].write.ok > 20);
+  for (const n of ['n1', 'n2', 'n3']) assert.match(fs.readFileSync(path.join(dir, 'nodes', n, 'db.log'), 'utf8'), /etcd/);
+  assert.deepEqual(await labelled(), { containers: 0, networks: 0 });
+});
+
+test('redis counter, naive GET then SET: loses updates (exit 1)', { skip, timeout: 300_000 }, async () => {
+  const r = await cli(['run', 'counter', '--db', 'redis', '--flavor', 'naive', '--provider', 'docker', '--node-count', '3', '--time-limit', '10', '--recovery-time', '1']);
+  assert.equal(r.code, 1, r.stdout + r.stderr);
+  assert.ok(readJson(path.join(runDir(r), 'results.json')).workload['lost-updates'] > 0);
+});
+
+test('redis counter with INCRBY: valid (exit 0)', { skip, timeout: 300_000 }, async () => {
+  const r = await cli(['run', 'counter', '--db', 'redis', '--flavor', 'incr', '--provider', 'docker', '--node-count', '3', '--time-limit', '10', '--recovery-time', '1']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.deepEqual(await labelled(), { containers: 0, networks: 0 });
+});
