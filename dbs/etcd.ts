@@ -2,10 +2,11 @@
 // real etcd3 client, one client per worker talking only to its own node's member.
 //   register: read = linearizable range read, write = put, cas = txn (value == from) then put
 //   counter:  --flavor cas: txn compare-and-swap loop; naive: get then put (loses updates)
+//   lock:     lease-backed try-lock (EtcdLockClient below), TTL max(2 s, --lease-ms)
 // Errors: a request that certainly never reached the server (connection refused) is a definite
 // failure; a timeout, an unavailable leader or a reset connection may have committed: info.
 // Reads fail rather than go indeterminate (they change nothing).
-import { Etcd3 } from 'etcd3';
+import { Etcd3, type Lease } from 'etcd3';
 import { noop } from 'cockatiel';
 import { UsageError } from '../src/errors.ts';
 import { isDockerNode } from '../src/providers/docker/index.ts';
@@ -119,6 +120,61 @@ class EtcdCounterClient implements Client {
   }
 }
 
+/** A try-lock on etcd, as the concurrency recipe builds it: a key created in a transaction only if
+ *  absent (Create revision 0), attached to a lease the client keeps alive while it holds the lock
+ *  (etcd3's automatic keep-alive), the key's revision as the fencing token. Release deletes the
+ *  key if it still holds our owner id, and revokes the lease. When keep-alives cannot reach the
+ *  cluster (the member is paused or cut off) the lease expires and the key goes, while the client
+ *  still believes it holds the lock — the hazard Jepsen reported for etcd locks. */
+class EtcdLockClient implements Client {
+  private readonly held = new Map<string, Lease>();
+  constructor(private readonly ttlSeconds: number, private readonly etcd: Etcd3 | null = null, private readonly node = '') {}
+  async open(_test: TestInfo, node: NodeHandle): Promise<Client> {
+    return new EtcdLockClient(this.ttlSeconds, connect(node), node.name);
+  }
+  async invoke(_test: TestInfo, op: Op, signal: AbortSignal): Promise<Completion> {
+    const etcd = this.etcd!;
+    const v = op.value as { lock: unknown; owner: string };
+    const k = `jepsen/lock/${JSON.stringify(v.lock ?? null)}`;
+    try {
+      if (op.f === 'acquire') {
+        const lease = etcd.lease(this.ttlSeconds);
+        lease.on('lost', () => {});
+        try {
+          const id = await bounded(lease.grant(), signal);
+          const r = await bounded(etcd.if(k, 'Create', '==', 0).then(etcd.put(k).value(v.owner).lease(id)).else(etcd.get(k)).commit(), signal);
+          if (r.succeeded) {
+            this.held.get(k)?.revoke().catch(() => {});
+            this.held.set(k, lease);
+            return { ...op, type: 'ok', node: this.node, value: { ...v, fence: Number(r.header.revision) } };
+          }
+          await lease.revoke().catch(() => {});
+          const kv = r.responses[0]?.response_range?.kvs?.[0];
+          const holder = kv ? kv.value.toString() : '?';
+          // Ours already (an earlier acquire whose answer was lost, on a lease still alive).
+          if (holder === v.owner && kv) return { ...op, type: 'ok', node: this.node, value: { ...v, fence: Number(kv.create_revision) } };
+          return { ...op, type: 'fail', node: this.node, error: `11: lock held by ${holder}` };
+        } catch (e) {
+          lease.revoke().catch(() => {});
+          throw e;
+        }
+      }
+      const r = await bounded(etcd.if(k, 'Value', '==', v.owner).then(etcd.delete().key(k)).commit(), signal);
+      const lease = this.held.get(k);
+      this.held.delete(k);
+      lease?.revoke().catch(() => {});
+      if (!r.succeeded) return { ...op, type: 'fail', node: this.node, error: `22: ${v.owner} does not hold the lock (its lease expired?)` };
+      return { ...op, type: 'ok', node: this.node };
+    } catch (e) {
+      return errorCompletion(op, e, this.node, false);
+    }
+  }
+  async close(): Promise<void> {
+    for (const lease of this.held.values()) lease.release();
+    this.etcd?.close();
+  }
+}
+
 export function etcdDb(opts: RunOptions): Db {
   const flavor = opts.flavor ?? 'cas';
   if (opts.workload === 'counter' && !['cas', 'naive'].includes(flavor)) throw new UsageError(`Unknown flavor "${flavor}" for counter on etcd; valid flavors are: cas, naive.`);
@@ -127,6 +183,7 @@ export function etcdDb(opts: RunOptions): Db {
     clients: {
       register: () => new EtcdRegisterClient(),
       counter: () => new EtcdCounterClient(flavor),
+      lock: () => new EtcdLockClient(Math.max(2, Math.ceil(Number(opts.leaseMs ?? 2000) / 1000))),
     },
     argv(test, node) {
       const cluster = test.cluster!.nodes.map((n) => `${n.name}=http://${ipOf(n)}:${PEER_PORT}`).join(',');
