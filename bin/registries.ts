@@ -23,7 +23,7 @@ const DBS = ['demo', 'etcd', 'redis'];
 /** Real servers, run on real nodes (docker provider), and the workloads each one has clients for. */
 const REAL_DBS: Record<string, { make: typeof etcdDb; workloads: string[] }> = {
   etcd: { make: etcdDb, workloads: ['register', 'counter', 'lock'] },
-  redis: { make: redisDb, workloads: ['counter', 'register'] },
+  redis: { make: redisDb, workloads: ['counter', 'register', 'cache', 'lock', 'queue'] },
 };
 
 export const registries: CliRegistries = {

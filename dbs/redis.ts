@@ -2,8 +2,10 @@
 // with an append-only file in the node's data directory; driven by the real ioredis client.
 //   counter: --flavor naive: GET then SET (loses updates under concurrency); incr: INCRBY;
 //            cas: WATCH / GET / MULTI SET EXEC, retried when EXEC is aborted. All on the primary.
-//   register: GET from the worker's own node (a replica: replication lag shows as stale reads),
-//            SET and a WATCH/MULTI compare-and-set on the primary.
+//   register, cache: GET from the worker's own node (a replica: replication lag shows as stale
+//            reads), SET and a WATCH/MULTI compare-and-set on the primary.
+//   lock:    SET NX PX with the owner as token, Lua compare-and-delete release (RedisLockClient).
+//   queue:   LPUSH, LMOVE to a processing list, LREM to ack (RedisQueueClient): at-least-once.
 // Errors: the client never queues commands while disconnected, so "not connected" is a definite
 // failure; a timeout or a connection lost mid-command is indeterminate. Reads fail instead.
 import { Redis } from 'ioredis';
@@ -110,6 +112,72 @@ class RedisRegisterClient implements Client {
   }
 }
 
+/** SET key owner NX PX ttl to acquire (the Redis lock recipe, on the primary); release by a Lua
+ *  compare-and-delete, so only the holder's token removes it. The expiry is timed by the primary
+ *  alone; a holder that outlives its TTL has lost the lock without knowing. Fence: INCR of a
+ *  per-lock counter in the same script as the SET. */
+const ACQUIRE = `if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return redis.call('INCR', KEYS[2]) end
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]); return -1 end
+return 0`;
+const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+class RedisLockClient implements Client {
+  constructor(private readonly ttlMs: number, private readonly redis: Redis | null = null, private readonly node = '') {}
+  async open(test: TestInfo): Promise<Client> {
+    return new RedisLockClient(this.ttlMs, connect(primaryOf(test), test.opts.opTimeout * 1000), test.cluster!.nodes[0].name);
+  }
+  async invoke(_test: TestInfo, op: Op): Promise<Completion> {
+    const v = op.value as { lock: unknown; owner: string };
+    const k = `jepsen:lock:${JSON.stringify(v.lock ?? null)}`;
+    try {
+      if (op.f === 'acquire') {
+        const r = Number(await this.redis!.eval(ACQUIRE, 2, k, `${k}:fence`, v.owner, String(this.ttlMs)));
+        if (r === 0) return { ...op, type: 'fail', node: this.node, error: '11: lock held by another owner' };
+        return { ...op, type: 'ok', node: this.node, value: r > 0 ? { ...v, fence: r } : v };
+      }
+      const r = Number(await this.redis!.eval(RELEASE, 1, k, v.owner));
+      return r === 1 ? { ...op, type: 'ok', node: this.node } : { ...op, type: 'fail', node: this.node, error: `22: ${v.owner} does not hold the lock (expired?)` };
+    } catch (e) {
+      return errorCompletion(op, e, this.node, false);
+    }
+  }
+  async close(): Promise<void> {
+    this.redis?.disconnect();
+  }
+}
+
+/** LPUSH to enqueue; LMOVE to a processing list to dequeue; LREM from it to acknowledge. When the
+ *  queue is empty, an unacknowledged message is moved back and delivered again: at-least-once. */
+class RedisQueueClient implements Client {
+  constructor(private readonly redis: Redis | null = null, private readonly node = '') {}
+  async open(test: TestInfo): Promise<Client> {
+    return new RedisQueueClient(connect(primaryOf(test), test.opts.opTimeout * 1000), test.cluster!.nodes[0].name);
+  }
+  async invoke(_test: TestInfo, op: Op): Promise<Completion> {
+    const r = this.redis!;
+    try {
+      if (op.f === 'enqueue') {
+        await r.lpush('jepsen:queue', JSON.stringify(op.value));
+        return { ...op, type: 'ok', node: this.node };
+      }
+      let raw = await r.lmove('jepsen:queue', 'jepsen:processing', 'RIGHT', 'LEFT');
+      if (raw === null) {
+        // Redeliver the oldest unacknowledged message, if any.
+        raw = await r.lmove('jepsen:processing', 'jepsen:processing', 'RIGHT', 'LEFT');
+        if (raw === null) return { ...op, type: 'fail', node: this.node, error: '20: queue empty' };
+      }
+      let acked = false;
+      if ((op.value as { ack?: boolean } | null)?.ack) acked = (await r.lrem('jepsen:processing', 1, raw).catch(() => 0)) === 1;
+      return { ...op, type: 'ok', node: this.node, value: { value: JSON.parse(raw), id: raw, acked } };
+    } catch (e) {
+      return errorCompletion(op, e, this.node, false);
+    }
+  }
+  async close(): Promise<void> {
+    this.redis?.disconnect();
+  }
+}
+
 export const REDIS_COUNTER_FLAVORS = ['naive', 'incr', 'cas'];
 
 export function redisDb(opts: RunOptions): Db {
@@ -122,6 +190,9 @@ export function redisDb(opts: RunOptions): Db {
     clients: {
       counter: () => new RedisCounterClient(flavor),
       register: () => new RedisRegisterClient(),
+      cache: () => new RedisRegisterClient(),
+      lock: () => new RedisLockClient(Number(opts.leaseMs ?? 10_000)),
+      queue: () => new RedisQueueClient(),
     },
     argv(test, node) {
       const primary = test.cluster!.nodes[0];

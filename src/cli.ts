@@ -144,7 +144,7 @@ async function runCommand(argv: Record<string, unknown>, reg: CliRegistries): Pr
     packetTargets: String(argv.packetTargets),
     keyCount: argv.keyCount === undefined ? undefined : Number(argv.keyCount),
     holdMs: Number(argv.holdMs),
-    leaseMs: Number(argv.leaseMs),
+    leaseMs: argv.leaseMs === undefined ? undefined : Number(argv.leaseMs),
     capacity: argv.capacity === undefined ? undefined : Number(argv.capacity),
     delivery: String(argv.delivery),
     fifo: Boolean(argv.fifo),
@@ -228,7 +228,7 @@ export async function main(args: string[], reg: CliRegistries): Promise<number> 
         .option('test-count', { type: 'number', default: 1, describe: 'Run the test this many times (seeds seed, seed+1, ...)' })
         .option('key-count', { type: 'number', describe: 'Independent keys or locks (register, cache: 5; lock: 10)' })
         .option('hold-ms', { type: 'number', default: 3000, describe: 'Lock workload: hold each lock for a quarter to all of this many ms' })
-        .option('lease-ms', { type: 'number', default: 300, describe: 'Built-in lock, lease flavor: lease time to live in ms' })
+        .option('lease-ms', { type: 'number', describe: 'Lock lease time to live in ms (demo lease flavor: 300; etcd: 2000; redis: 10000)' })
         .option('capacity', { type: 'number', describe: 'Bound the built-in queue: a full queue refuses enqueues' })
         .option('delivery', { type: 'string', default: 'at-least-once', describe: 'Queue checking: at-least-once or exactly-once' })
         .option('fifo', { type: 'boolean', default: false, describe: 'Queue checking: values of one producer come out in order' })
