@@ -22,7 +22,7 @@ import { MODELS } from '../checkers/linearizable/models.ts';
 const DBS = ['demo', 'etcd', 'redis'];
 /** Real servers, run on real nodes (docker provider), and the workloads each one has clients for. */
 const REAL_DBS: Record<string, { make: typeof etcdDb; workloads: string[] }> = {
-  etcd: { make: etcdDb, workloads: ['register', 'counter', 'lock'] },
+  etcd: { make: etcdDb, workloads: ['register', 'counter', 'lock', 'queue'] },
   redis: { make: redisDb, workloads: ['counter', 'register', 'cache', 'lock', 'queue'] },
 };
 
@@ -65,6 +65,12 @@ export const registries: CliRegistries = {
       if (opts.provider !== 'docker') throw new UsageError(`--db ${opts.db} runs the real server on real nodes: add --provider docker.`);
       if (!real.workloads.includes(opts.workload)) throw new UsageError(`--db ${opts.db} has no client for the ${opts.workload} workload yet; it has: ${real.workloads.join(', ')}.`);
       real.make(opts); // refuses a bad flavor now, before anything starts
+      if (opts.db === 'etcd' && opts.nemesis.includes('clock')) {
+        throw new UsageError('etcd is a Go program: it reads the clock without libc, so libfaketime cannot move its clock and --nemesis clock would do nothing to it; drop clock from --nemesis (the built-in systems on the local provider take clock faults).');
+      }
+      if (opts.db === 'redis' && opts.nemesis.includes('clock')) {
+        throw new UsageError("Debian's redis-server (built with jemalloc) cannot start under libfaketime 0.9.10 (it stops on a recursive clock_gettime during start-up), so --nemesis clock cannot run against it; drop clock from --nemesis (the built-in systems on the local provider take clock faults).");
+      }
       return { ...opts, consistency: opts.consistency ?? 'linearizable' };
     }
     if (opts.provider !== 'local') throw new UsageError(`The built-in demo system runs on the local provider; with --provider ${opts.provider} choose a real system: --db etcd or --db redis.`);

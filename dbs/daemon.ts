@@ -3,7 +3,7 @@
 // kill = SIGKILL of that pid, start = the same command again (the data directory is kept),
 // pause/resume = SIGSTOP/SIGCONT. Shared by the etcd and Redis adapters.
 import path from 'node:path';
-import { UsageError } from '../src/errors.ts';
+import { RunAbortedError, UsageError } from '../src/errors.ts';
 import { isDockerNode, type DockerCluster } from '../src/providers/docker/index.ts';
 import type { Db, ClientFactory, NodeHandle, TestInfo } from '../src/types.ts';
 
@@ -58,7 +58,13 @@ export function daemonDb(spec: DaemonSpec): Db {
       requireDocker(test, node, spec.name);
       await spec.prepare?.(test, node);
       await start(test, node);
-      await spec.ready(test, node);
+      try {
+        await spec.ready(test, node);
+      } catch (e) {
+        // The run cannot go on: one sentence, with what the server said last.
+        const tail = await node.remote.exec(['tail', '-n', '3', LOG_FILE]).then((r) => r.stdout.trim().replace(/\s*\n\s*/g, ' | ')).catch(() => '');
+        throw new RunAbortedError(`${(e as Error).message}${tail ? `; its log ends: ${tail}` : ''}`);
+      }
     },
     async teardown(test, node) {
       await signal('KILL')(test, node);

@@ -3,6 +3,7 @@
 //   register: read = linearizable range read, write = put, cas = txn (value == from) then put
 //   counter:  --flavor cas: txn compare-and-swap loop; naive: get then put (loses updates)
 //   lock:     lease-backed try-lock (EtcdLockClient below), TTL max(2 s, --lease-ms)
+//   queue:    keys under a prefix, oldest by create revision, dequeued by a guarded delete
 // Errors: a request that certainly never reached the server (connection refused) is a definite
 // failure; a timeout, an unavailable leader or a reset connection may have committed: info.
 // Reads fail rather than go indeterminate (they change nothing).
@@ -54,10 +55,23 @@ function bounded<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
 const key = (k: unknown) => `jepsen/${JSON.stringify(k ?? null)}`;
 const decode = (s: string | null) => (s === null ? null : (JSON.parse(s) as unknown));
 
-class EtcdRegisterClient implements Client {
-  constructor(private readonly etcd: Etcd3 | null = null, private readonly node = '') {}
+/** What every etcd client shares: one connection to the worker's own member, closed at the end. */
+abstract class EtcdClient implements Client {
+  constructor(protected readonly etcd: Etcd3 | null = null, protected readonly node = '') {}
+  /** A connected copy of this client (same settings). */
+  protected abstract connected(etcd: Etcd3, node: string): EtcdClient;
   async open(_test: TestInfo, node: NodeHandle): Promise<Client> {
-    return new EtcdRegisterClient(connect(node), node.name);
+    return this.connected(connect(node), node.name);
+  }
+  abstract invoke(test: TestInfo, op: Op, signal: AbortSignal): Promise<Completion>;
+  async close(): Promise<void> {
+    this.etcd?.close();
+  }
+}
+
+class EtcdRegisterClient extends EtcdClient {
+  protected connected(etcd: Etcd3, node: string) {
+    return new EtcdRegisterClient(etcd, node);
   }
   async invoke(_test: TestInfo, op: Op, signal: AbortSignal): Promise<Completion> {
     const etcd = this.etcd!;
@@ -78,15 +92,14 @@ class EtcdRegisterClient implements Client {
       return errorCompletion(op, e, this.node, op.f === 'read');
     }
   }
-  async close(): Promise<void> {
-    this.etcd?.close();
-  }
 }
 
-class EtcdCounterClient implements Client {
-  constructor(private readonly flavor = 'cas', private readonly etcd: Etcd3 | null = null, private readonly node = '') {}
-  async open(_test: TestInfo, node: NodeHandle): Promise<Client> {
-    return new EtcdCounterClient(this.flavor, connect(node), node.name);
+class EtcdCounterClient extends EtcdClient {
+  constructor(private readonly flavor = 'cas', etcd: Etcd3 | null = null, node = '') {
+    super(etcd, node);
+  }
+  protected connected(etcd: Etcd3, node: string) {
+    return new EtcdCounterClient(this.flavor, etcd, node);
   }
   async invoke(_test: TestInfo, op: Op, signal: AbortSignal): Promise<Completion> {
     const etcd = this.etcd!;
@@ -115,9 +128,6 @@ class EtcdCounterClient implements Client {
       return errorCompletion(op, e, this.node, op.f === 'read');
     }
   }
-  async close(): Promise<void> {
-    this.etcd?.close();
-  }
 }
 
 /** A try-lock on etcd, as the concurrency recipe builds it: a key created in a transaction only if
@@ -126,11 +136,13 @@ class EtcdCounterClient implements Client {
  *  key if it still holds our owner id, and revokes the lease. When keep-alives cannot reach the
  *  cluster (the member is paused or cut off) the lease expires and the key goes, while the client
  *  still believes it holds the lock — the hazard Jepsen reported for etcd locks. */
-class EtcdLockClient implements Client {
+class EtcdLockClient extends EtcdClient {
   private readonly held = new Map<string, Lease>();
-  constructor(private readonly ttlSeconds: number, private readonly etcd: Etcd3 | null = null, private readonly node = '') {}
-  async open(_test: TestInfo, node: NodeHandle): Promise<Client> {
-    return new EtcdLockClient(this.ttlSeconds, connect(node), node.name);
+  constructor(private readonly ttlSeconds: number, etcd: Etcd3 | null = null, node = '') {
+    super(etcd, node);
+  }
+  protected connected(etcd: Etcd3, node: string) {
+    return new EtcdLockClient(this.ttlSeconds, etcd, node);
   }
   async invoke(_test: TestInfo, op: Op, signal: AbortSignal): Promise<Completion> {
     const etcd = this.etcd!;
@@ -169,9 +181,39 @@ class EtcdLockClient implements Client {
       return errorCompletion(op, e, this.node, false);
     }
   }
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     for (const lease of this.held.values()) lease.release();
-    this.etcd?.close();
+    await super.close();
+  }
+}
+
+/** A queue as keys under a prefix: enqueue puts a fresh key (the value's own id, so a retried
+ *  put cannot make two messages); dequeue reads the oldest key by create revision and deletes it
+ *  in a transaction that succeeds only if nobody changed it since (mod revision), retrying on a
+ *  lost race — each message is delivered once. Acknowledgement is the delete itself. */
+class EtcdQueueClient extends EtcdClient {
+  protected connected(etcd: Etcd3, node: string) {
+    return new EtcdQueueClient(etcd, node);
+  }
+  async invoke(_test: TestInfo, op: Op, signal: AbortSignal): Promise<Completion> {
+    const etcd = this.etcd!;
+    try {
+      if (op.f === 'enqueue') {
+        await bounded(etcd.put(`jepsen/queue/${JSON.stringify(op.value)}`).value(JSON.stringify(op.value)).exec(), signal);
+        return { ...op, type: 'ok', node: this.node };
+      }
+      for (;;) {
+        const r = await bounded(etcd.getAll().prefix('jepsen/queue/').sort('Create', 'Ascend').limit(1).exec(), signal);
+        const kv = r.kvs[0];
+        if (!kv) return { ...op, type: 'fail', node: this.node, error: '20: queue empty' };
+        const key = kv.key.toString();
+        const del = await bounded(etcd.if(key, 'Mod', '==', kv.mod_revision).then(etcd.delete().key(key)).commit(), signal);
+        if (del.succeeded) return { ...op, type: 'ok', node: this.node, value: { value: JSON.parse(kv.value.toString()), id: `${key}@${kv.create_revision}`, acked: true } };
+      }
+    } catch (e) {
+      // A dequeue whose delete may have committed has taken a message we never saw: indeterminate.
+      return errorCompletion(op, e, this.node, false);
+    }
   }
 }
 
@@ -183,6 +225,7 @@ export function etcdDb(opts: RunOptions): Db {
     clients: {
       register: () => new EtcdRegisterClient(),
       counter: () => new EtcdCounterClient(flavor),
+      queue: () => new EtcdQueueClient(),
       lock: () => new EtcdLockClient(Math.max(2, Math.ceil(Number(opts.leaseMs ?? 2000) / 1000))),
     },
     argv(test, node) {

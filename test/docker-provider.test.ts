@@ -172,3 +172,19 @@ test('etcd lock under pause: a lease expires while its holder is cut off, and th
   assert.ok(w.overlaps['fences-checked'] > 0, 'etcd revisions serve as fencing tokens');
   assert.deepEqual(w.overlaps['fence-violations'], [], 'the tokens themselves still increase');
 });
+
+test('etcd queue under kill,partition: every acknowledged message comes out exactly once', { skip, timeout: 300_000 }, async () => {
+  const r = await cli(['run', 'queue', '--db', 'etcd', '--provider', 'docker', '--node-count', '3', '--nemesis', 'kill,partition', '--nemesis-interval', '3', '--time-limit', '15', '--recovery-time', '2', '--delivery', 'exactly-once']);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  const w = readJson(path.join(runDir(r), 'results.json')).workload;
+  assert.equal(w['lost-count'], 0);
+  assert.ok(w.acknowledged > 50);
+});
+
+test('clock faults against a system that cannot take them are refused with the reason, exit 254', async () => {
+  for (const [db, why] of [['etcd', /Go program/], ['redis', /jemalloc/]] as const) {
+    const r = await cli(['run', 'register', '--db', db, '--provider', 'docker', '--nemesis', 'clock', '--time-limit', '1']);
+    assert.equal(r.code, 254, r.stdout + r.stderr);
+    assert.match(r.stderr, why);
+  }
+});

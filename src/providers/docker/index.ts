@@ -145,6 +145,14 @@ export class DockerCluster implements Cluster {
       return { name, container, ip: ips[i], remote: remoteFor(container) };
     }));
     if ((this.spec.opts.nemesis ?? []).includes('clock')) this.clock = this.clockControl();
+    if ((this.spec.opts.nemesis ?? []).includes('packet')) {
+      // Packet faults need the kernel's netem queueing discipline (sch_netem); some kernels
+      // (minimal VM kernels, for one) are built without it.
+      const probe = await this.nodes[0].remote.exec(['sh', '-c', 'tc qdisc replace dev eth0 root netem delay 1ms && tc qdisc del dev eth0 root']);
+      if (probe.code !== 0) {
+        throw new UsageError(`The packet nemesis needs the kernel's netem qdisc, which this Docker host's kernel lacks (${probe.stderr.trim() || `exit ${probe.code}`}): load sch_netem (modprobe sch_netem) on the host, or use packet faults on the local provider.`);
+      }
+    }
     await Promise.all(this.nodes.map((n) => n.remote.exec(['sh', '-c', `mkdir -p /run/jepsen && printf %s ${shq(offsetText(0))} > ${CLOCK_FILE}`])));
     this.spec.log.info(`docker: network ${netName} (${subnet}), containers ${this.nodes.map((n) => `${n.name}=${n.ip}`).join(' ')}`);
   }
