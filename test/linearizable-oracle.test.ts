@@ -117,9 +117,10 @@ for (const [name, model, ops] of cases) {
       }),
       { numRuns: 2500 },
     );
-    // The generator must exercise both verdicts, or the comparison proves little.
+    // The generator must exercise both verdicts, or the comparison proves little. (At least 4 %
+    // each: mutex histories come out valid only ~8 % of the time, so 200 of 2,500 was a coin flip.)
     const counts = `${name}: ${valid} valid, ${invalid} invalid, ${decidedByDroppingInfo} valid only because an indeterminate op may never happen`;
-    assert.ok(valid > 200 && invalid > 200, counts);
+    assert.ok(valid > 100 && invalid > 100, counts);
     if (name !== 'register' && name !== 'fifo-queue') assert.ok(decidedByDroppingInfo > 20, counts); // (writes and enqueues always apply)
   });
 }
