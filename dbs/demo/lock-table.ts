@@ -8,8 +8,8 @@
 //   fenced: a grant lasts until its owner releases it. Nothing expires, so no clock and no pause
 //           can hand the lock to a second owner; the price is availability: a lock whose owner
 //           vanished stays taken until that owner (by id) comes back and releases it.
-import fs from 'node:fs';
 import path from 'node:path';
+import { loadJson, saveJson } from './json-file.ts';
 import { CODE, type Body, NodeError } from './runtime.ts';
 
 interface Holder {
@@ -30,13 +30,11 @@ export class LockTable {
 
   constructor(dataDir: string, private readonly mode: 'lease' | 'fenced', private readonly leaseMs: number) {
     this.file = path.join(dataDir, 'locks.json');
-    if (fs.existsSync(this.file)) this.state = JSON.parse(fs.readFileSync(this.file, 'utf8')) as State;
+    this.state = loadJson(this.file, this.state);
   }
 
   private persist(): void {
-    const tmp = `${this.file}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(this.state));
-    fs.renameSync(tmp, this.file);
+    saveJson(this.file, this.state);
   }
 
   /** The current holder, if its grant is still in force. */

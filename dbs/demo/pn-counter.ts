@@ -3,6 +3,7 @@
 // loses nothing acknowledged; the merged state is snapshotted now and then to speed recovery.
 import fs from 'node:fs';
 import path from 'node:path';
+import { loadJson, saveJson } from './json-file.ts';
 
 export interface PnState {
   p: Record<string, number>;
@@ -24,7 +25,7 @@ export class PnCounter {
   }
 
   private recover(): void {
-    if (fs.existsSync(this.snapPath)) this.state = JSON.parse(fs.readFileSync(this.snapPath, 'utf8')) as PnState;
+    this.state = loadJson(this.snapPath, this.state);
     if (!fs.existsSync(this.walPath)) return;
     for (const line of fs.readFileSync(this.walPath, 'utf8').split('\n')) {
       if (!line.trim()) continue;
@@ -64,9 +65,7 @@ export class PnCounter {
 
   /** Snapshot then truncate the log (the snapshot holds our own totals too). */
   compact(): void {
-    const tmp = `${this.snapPath}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(this.state));
-    fs.renameSync(tmp, this.snapPath);
+    saveJson(this.snapPath, this.state);
     fs.ftruncateSync(this.walFd, 0);
     this.walLines = 0;
   }

@@ -2,8 +2,8 @@
 // one authoritative value on the primary node, with get, put, compare-and-set and a lease lock
 // with fencing tokens. State is written to the data directory before every acknowledgement,
 // so a SIGKILL of the primary loses nothing it acknowledged.
-import fs from 'node:fs';
 import path from 'node:path';
+import { loadJson, saveJson } from './json-file.ts';
 import { CODE, type Body, type Msg, type Node, NodeError } from './runtime.ts';
 
 interface State {
@@ -26,13 +26,11 @@ export class PrimaryStore {
 
   constructor(dataDir: string, private readonly leaseMs: number) {
     this.file = path.join(dataDir, 'primary.json');
-    if (fs.existsSync(this.file)) this.state = JSON.parse(fs.readFileSync(this.file, 'utf8')) as State;
+    this.state = loadJson(this.file, this.state);
   }
 
   private persist(): void {
-    const tmp = `${this.file}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(this.state));
-    fs.renameSync(tmp, this.file);
+    saveJson(this.file, this.state);
   }
 
   get(key: string): unknown {
