@@ -6,6 +6,7 @@ import path from 'node:path';
 import { RunAbortedError, UsageError } from '../src/errors.ts';
 import { isDockerNode, type DockerCluster } from '../src/providers/docker/index.ts';
 import type { Db, ClientFactory, NodeHandle, TestInfo } from '../src/types.ts';
+import { sh, shq } from '../src/remote-shell.ts';
 
 export const DATA_DIR = '/var/lib/jepsen';
 const PID_FILE = '/run/jepsen/db.pid';
@@ -23,16 +24,14 @@ export interface DaemonSpec {
   primaries?(test: TestInfo): Promise<string[]>;
 }
 
-const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
-async function sh(node: NodeHandle, script: string, timeoutMs = 30_000): Promise<string> {
-  const r = await node.remote.exec(['sh', '-c', script], { timeoutMs });
-  if (r.code !== 0) throw new Error(`${node.name}: ${script.slice(0, 120)}: exit ${r.code}: ${(r.stderr || r.stdout).trim().slice(-500)}`);
-  return r.stdout;
+/** The node's address on the run network; a real server runs only on the docker provider. */
+export function nodeIp(node: NodeHandle, system: string): string {
+  if (!isDockerNode(node)) throw new UsageError(`${system} runs on real nodes: use --provider docker.`);
+  return node.ip;
 }
 
 function requireDocker(test: TestInfo, node: NodeHandle, name: string): DockerCluster {
-  if (!isDockerNode(node)) throw new UsageError(`The ${name} system runs on real nodes: use --provider docker.`);
+  nodeIp(node, name);
   return test.cluster as DockerCluster;
 }
 

@@ -10,17 +10,14 @@
 import { Etcd3, type Lease } from 'etcd3';
 import { noop } from 'cockatiel';
 import { UsageError } from '../src/errors.ts';
-import { isDockerNode } from '../src/providers/docker/index.ts';
 import type { Client, Completion, Db, NodeHandle, Op, RunOptions, TestInfo } from '../src/types.ts';
-import { daemonDb, DATA_DIR } from './daemon.ts';
+import { daemonDb, DATA_DIR, nodeIp } from './daemon.ts';
+import { errorCompletion } from './client-errors.ts';
 
 const CLIENT_PORT = 2379;
 const PEER_PORT = 2380;
 
-function ipOf(node: NodeHandle): string {
-  if (!isDockerNode(node)) throw new UsageError('etcd runs only on the docker provider (--provider docker).');
-  return node.ip;
-}
+const ipOf = (node: NodeHandle) => nodeIp(node, 'etcd');
 
 function connect(node: NodeHandle): Etcd3 {
   return new Etcd3({
@@ -37,10 +34,7 @@ export function definite(e: unknown): boolean {
   return /ECONNREFUSED|EHOSTUNREACH|connect.*refused|No connection established/i.test(m);
 }
 
-function errorCompletion<O extends Op>(op: O, e: unknown, node: string, readOnly: boolean): Completion<O> {
-  const msg = String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200);
-  return { ...op, type: readOnly || definite(e) ? 'fail' : 'info', error: msg, node };
-}
+const failed = <O extends Op>(op: O, e: unknown, node: string, readOnly: boolean) => errorCompletion(op, e, node, readOnly, definite);
 
 /** Races a request with the op's abort signal (the op timeout): timed out is indeterminate. */
 function bounded<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
@@ -89,7 +83,7 @@ class EtcdRegisterClient extends EtcdClient {
       const r = await bounded(etcd.if(key(v.key), 'Value', '==', JSON.stringify(from)).then(etcd.put(key(v.key)).value(JSON.stringify(to))).commit(), signal);
       return { ...op, type: r.succeeded ? 'ok' : 'fail', node: this.node, ...(r.succeeded ? {} : { error: 'precondition failed' }) };
     } catch (e) {
-      return errorCompletion(op, e, this.node, op.f === 'read');
+      return failed(op, e, this.node, op.f === 'read');
     }
   }
 }
@@ -125,7 +119,7 @@ class EtcdCounterClient extends EtcdClient {
         if (r.succeeded) return { ...op, type: 'ok', node: this.node };
       }
     } catch (e) {
-      return errorCompletion(op, e, this.node, op.f === 'read');
+      return failed(op, e, this.node, op.f === 'read');
     }
   }
 }
@@ -178,7 +172,7 @@ class EtcdLockClient extends EtcdClient {
       if (!r.succeeded) return { ...op, type: 'fail', node: this.node, error: `22: ${v.owner} does not hold the lock (its lease expired?)` };
       return { ...op, type: 'ok', node: this.node };
     } catch (e) {
-      return errorCompletion(op, e, this.node, false);
+      return failed(op, e, this.node, false);
     }
   }
   override async close(): Promise<void> {
@@ -212,7 +206,7 @@ class EtcdQueueClient extends EtcdClient {
       }
     } catch (e) {
       // A dequeue whose delete may have committed has taken a message we never saw: indeterminate.
-      return errorCompletion(op, e, this.node, false);
+      return failed(op, e, this.node, false);
     }
   }
 }

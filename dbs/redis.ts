@@ -10,17 +10,14 @@
 // failure; a timeout or a connection lost mid-command is indeterminate. Reads fail instead.
 import { Redis } from 'ioredis';
 import { UsageError } from '../src/errors.ts';
-import { isDockerNode } from '../src/providers/docker/index.ts';
 import type { Client, Completion, Db, NodeHandle, Op, RunOptions, TestInfo } from '../src/types.ts';
-import { daemonDb, DATA_DIR } from './daemon.ts';
+import { daemonDb, DATA_DIR, nodeIp } from './daemon.ts';
+import { errorCompletion } from './client-errors.ts';
 
 const PORT = 6379;
 const COUNTER = 'jepsen:counter';
 
-function ipOf(node: NodeHandle): string {
-  if (!isDockerNode(node)) throw new UsageError('Redis runs only on the docker provider (--provider docker).');
-  return node.ip;
-}
+const ipOf = (node: NodeHandle) => nodeIp(node, 'Redis');
 
 function connect(ip: string, commandTimeout: number): Redis {
   return new Redis({
@@ -34,10 +31,7 @@ export function definite(e: unknown): boolean {
   return /Stream isn't writeable|enableOfflineQueue|ECONNREFUSED|Connection is closed\.?$/i.test(m) && !/timed? ?out/i.test(m);
 }
 
-function errorCompletion(op: Op, e: unknown, node: string, readOnly: boolean): Completion {
-  const msg = String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200);
-  return { ...op, type: readOnly || definite(e) ? 'fail' : 'info', error: msg, node };
-}
+const failed = <O extends Op>(op: O, e: unknown, node: string, readOnly: boolean) => errorCompletion(op, e, node, readOnly, definite);
 
 const primaryOf = (test: TestInfo) => ipOf(test.cluster!.nodes[0]);
 
@@ -66,7 +60,7 @@ class RedisCounterClient implements Client {
       }
       return { ...op, type: 'ok', node: this.node };
     } catch (e) {
-      return errorCompletion(op, e, this.node, op.f === 'read');
+      return failed(op, e, this.node, op.f === 'read');
     }
   }
   async close(): Promise<void> {
@@ -103,7 +97,7 @@ class RedisRegisterClient implements Client {
       const res = await p.multi().set(k, JSON.stringify(to)).exec();
       return res === null ? { ...op, type: 'fail', node: this.node, error: 'conflict (EXEC aborted)' } : { ...op, type: 'ok', node: this.node };
     } catch (e) {
-      return errorCompletion(op, e, this.node, op.f === 'read');
+      return failed(op, e, this.node, op.f === 'read');
     }
   }
   async close(): Promise<void> {
@@ -138,7 +132,7 @@ class RedisLockClient implements Client {
       const r = Number(await this.redis!.eval(RELEASE, 1, k, v.owner));
       return r === 1 ? { ...op, type: 'ok', node: this.node } : { ...op, type: 'fail', node: this.node, error: `22: ${v.owner} does not hold the lock (expired?)` };
     } catch (e) {
-      return errorCompletion(op, e, this.node, false);
+      return failed(op, e, this.node, false);
     }
   }
   async close(): Promise<void> {
@@ -170,7 +164,7 @@ class RedisQueueClient implements Client {
       if ((op.value as { ack?: boolean } | null)?.ack) acked = (await r.lrem('jepsen:processing', 1, raw).catch(() => 0)) === 1;
       return { ...op, type: 'ok', node: this.node, value: { value: JSON.parse(raw), id: raw, acked } };
     } catch (e) {
-      return errorCompletion(op, e, this.node, false);
+      return failed(op, e, this.node, false);
     }
   }
   async close(): Promise<void> {

@@ -29,6 +29,11 @@ export function offsetText(ms: number): string {
   return `${s < 0 ? '-' : '+'}${Math.abs(s).toFixed(3)}\n`;
 }
 
+/** The environment that runs a process under libfaketime reading its offset from `file`. */
+export function faketimeEnv(lib: string, file: string): Record<string, string> {
+  return { LD_PRELOAD: lib, FAKETIME_TIMESTAMP_FILE: file, FAKETIME_NO_CACHE: '1', FAKETIME_DONT_FAKE_MONOTONIC: '1' };
+}
+
 export class FaketimeClocks implements ClockControl {
   private readonly current = new Map<string, number>();
   private readonly lib: string;
@@ -58,12 +63,7 @@ export class FaketimeClocks implements ClockControl {
 
   /** The environment a node process starts with. */
   env(node: string): Record<string, string> {
-    return {
-      LD_PRELOAD: this.lib,
-      FAKETIME_TIMESTAMP_FILE: this.file(node),
-      FAKETIME_NO_CACHE: '1',
-      FAKETIME_DONT_FAKE_MONOTONIC: '1',
-    };
+    return faketimeEnv(this.lib, this.file(node));
   }
 
   async set(offsets: Record<string, number>): Promise<void> {
