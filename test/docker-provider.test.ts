@@ -103,11 +103,11 @@ test('without a daemon: one sentence saying so and how to start it, exit 254', a
   }
 });
 
-test('a run interrupted with SIGINT leaves no containers, networks or iptables rules', { skip, timeout: 300_000 }, async () => {
+/** A 3-node etcd register run of the real CLI, returned once some ops have completed. */
+async function startedRun(extra: string[]) {
   const { spawn } = await import('node:child_process');
   const { BIN, tempStore } = await import('./helpers.ts');
-  const rulesBefore = execFileSync('iptables-save').toString().split('\n').filter((l) => l.includes('10.213.')).length;
-  const child = spawn(process.execPath, [BIN, 'run', 'register', '--db', 'etcd', '--provider', 'docker', '--node-count', '3', '--nemesis', 'partition', '--nemesis-interval', '1', '--time-limit', '120', '--store', tempStore()], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'run', 'register', '--db', 'etcd', '--provider', 'docker', '--node-count', '3', '--time-limit', '120', ...extra, '--store', tempStore()], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   await new Promise<void>((resolve) => {
@@ -118,10 +118,16 @@ test('a run interrupted with SIGINT leaves no containers, networks or iptables r
       }
     }, 200);
   });
+  return { child, output: () => out };
+}
+
+test('a run interrupted with SIGINT leaves no containers, networks or iptables rules', { skip, timeout: 300_000 }, async () => {
+  const rulesBefore = execFileSync('iptables-save').toString().split('\n').filter((l) => l.includes('10.213.')).length;
+  const { child, output } = await startedRun(['--nemesis', 'partition', '--nemesis-interval', '1']);
   await new Promise((r) => setTimeout(r, 2500)); // a partition is in place by now
   child.kill('SIGINT');
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  assert.equal(code, 2, out);
+  assert.equal(code, 2, output());
   assert.deepEqual(await labelled(), { containers: 0, networks: 0 });
   const rulesAfter = execFileSync('iptables-save').toString().split('\n').filter((l) => l.includes('10.213.')).length;
   assert.equal(rulesAfter, rulesBefore, 'no iptables rule for the run network is left on the host');
@@ -187,4 +193,18 @@ test('clock faults against a system that cannot take them are refused with the r
     assert.equal(r.code, 254, r.stdout + r.stderr);
     assert.match(r.stderr, why);
   }
+});
+
+test('a controller killed with SIGKILL leaves nothing behind either: the reaper removes the run', { skip, timeout: 300_000 }, async () => {
+  const { child } = await startedRun([]);
+  assert.ok((await labelled()).containers >= 3);
+  child.kill('SIGKILL');
+  await new Promise((resolve) => child.on('exit', resolve));
+  const deadline = Date.now() + 30_000;
+  let left = await labelled();
+  while ((left.containers || left.networks) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    left = await labelled();
+  }
+  assert.deepEqual(left, { containers: 0, networks: 0 });
 });

@@ -14,7 +14,8 @@ import type { ClockControl, Cluster, ClusterSpec, Grudge, LinkBehaviour, Net, No
 import { LABEL, RUN_LABEL, connectDocker, removeLabelled } from './engine.ts';
 import { execIn } from './exec.ts';
 import { ensureNodeImage } from './image.ts';
-import { offsetText } from '../local/faketime.ts';
+import { faketimeEnv, offsetText } from '../local/faketime.ts';
+import { sh, shq } from '../../remote-shell.ts';
 
 export interface DockerNodeHandle extends NodeHandle {
   container: Docker.Container;
@@ -57,8 +58,6 @@ function remoteFor(container: Docker.Container): Remote {
   };
 }
 
-const shq = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-
 export class DockerCluster implements Cluster {
   readonly provider = 'docker';
   nodes: DockerNodeHandle[] = [];
@@ -95,8 +94,8 @@ export class DockerCluster implements Cluster {
   private startReaper(): void {
     // The reaper reads its stdin until it closes — which happens when this process exits in any
     // way, SIGKILL included — and then removes everything labelled with this run.
-    const script = fileURLToPath(new URL('./reaper.mjs', import.meta.url));
-    this.reaper = spawn(process.execPath, [script, this.runId], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+    const script = fileURLToPath(new URL('./reaper.ts', import.meta.url));
+    this.reaper = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), script, this.runId], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
     this.reaper.unref();
   }
 
@@ -153,14 +152,14 @@ export class DockerCluster implements Cluster {
         throw new UsageError(`The packet nemesis needs the kernel's netem qdisc, which this Docker host's kernel lacks (${probe.stderr.trim() || `exit ${probe.code}`}): load sch_netem (modprobe sch_netem) on the host, or use packet faults on the local provider.`);
       }
     }
-    await Promise.all(this.nodes.map((n) => n.remote.exec(['sh', '-c', `mkdir -p /run/jepsen && printf %s ${shq(offsetText(0))} > ${CLOCK_FILE}`])));
+    await Promise.all(this.nodes.map((n) => sh(n, `mkdir -p /run/jepsen && printf %s ${shq(offsetText(0))} > ${CLOCK_FILE}`)));
     this.spec.log.info(`docker: network ${netName} (${subnet}), containers ${this.nodes.map((n) => `${n.name}=${n.ip}`).join(' ')}`);
   }
 
   /** The environment a system's process starts with so the clock nemesis can move its clock. */
   clockEnv(): Record<string, string> {
     if (!this.clock) return {};
-    return { LD_PRELOAD: FAKETIME_LIB, FAKETIME_TIMESTAMP_FILE: CLOCK_FILE, FAKETIME_NO_CACHE: '1', FAKETIME_DONT_FAKE_MONOTONIC: '1' };
+    return faketimeEnv(FAKETIME_LIB, CLOCK_FILE);
   }
 
   private clockControl(): ClockControl {
@@ -168,8 +167,7 @@ export class DockerCluster implements Cluster {
       set: async (offsets) => {
         await Promise.all(Object.entries(offsets).map(async ([name, ms]) => {
           const node = this.node(name);
-          const r = await node.remote.exec(['sh', '-c', `printf %s ${shq(offsetText(ms))} > ${CLOCK_FILE}.tmp && mv ${CLOCK_FILE}.tmp ${CLOCK_FILE}`]);
-          if (r.code !== 0) throw new Error(`setting ${name}'s clock: ${r.stderr.trim()}`);
+          await sh(node, `printf %s ${shq(offsetText(ms))} > ${CLOCK_FILE}.tmp && mv ${CLOCK_FILE}.tmp ${CLOCK_FILE}`);
           this.offsets.set(name, ms);
         }));
       },
@@ -183,21 +181,16 @@ export class DockerCluster implements Cluster {
     return n;
   }
 
-  private async sh(node: DockerNodeHandle, script: string): Promise<void> {
-    const r = await node.remote.exec(['sh', '-c', script], { timeoutMs: 10_000 });
-    if (r.code !== 0) throw new Error(`${node.name}: ${script}: exit ${r.code}: ${r.stderr.trim()}`);
-  }
-
   /** Each node drops packets from the nodes its grudge names (Jepsen's iptables rules). */
   async partition(grudge: Grudge): Promise<void> {
     await Promise.all(this.nodes.map((n) => {
       const drops = (grudge[n.name] ?? []).map((src) => `iptables -A INPUT -s ${this.node(src).ip} -j DROP`);
-      return this.sh(n, ['iptables -F INPUT', ...drops].join(' && '));
+      return sh(n, ['iptables -F INPUT', ...drops].join(' && '));
     }));
   }
 
   async heal(): Promise<void> {
-    await Promise.all(this.nodes.map((n) => this.sh(n, 'iptables -F INPUT')));
+    await Promise.all(this.nodes.map((n) => sh(n, 'iptables -F INPUT')));
   }
 
   /** netem on the outgoing traffic of every node a link touches (null: remove it). */
@@ -211,7 +204,7 @@ export class DockerCluster implements Cluster {
       if (b.loss) parts.push(`loss ${(b.loss * 100).toFixed(1)}%`);
       if (b.duplicate) parts.push(`duplicate ${(b.duplicate * 100).toFixed(1)}%`);
       if (b.reorder) parts.push(`reorder ${(b.reorder * 100).toFixed(1)}%`, ...(b.delayMs ? [] : ['delay 10ms']));
-      return this.sh(node, `tc qdisc replace dev eth0 root ${parts.join(' ')}`);
+      return sh(node, `tc qdisc replace dev eth0 root ${parts.join(' ')}`);
     }));
   }
 
