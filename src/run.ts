@@ -10,6 +10,7 @@ import { interpret, type WorkerPool } from './interpreter.ts';
 import { FileLogger, type Level } from './log.ts';
 import { Rng } from './rng.ts';
 import { createRunDir, updateLatest, writeJson } from './store.ts';
+import { packageVersion } from './util/paths.ts';
 import { RunAbortedError, UsageError, errorMessage } from './errors.ts';
 import type {
   CheckResult, Checker, Client, ClientFactory, Cluster, Db, History, NemesisPackage, Op, PerfBand, Provider, RunOptions, TestInfo, Workload,
@@ -204,11 +205,3 @@ async function teardown(
   await attempt('cluster', async () => cluster[Symbol.asyncDispose]());
 }
 
-let version: string | null = null;
-function packageVersion(): string {
-  if (version === null) {
-    const pkg = JSON.parse(fs.readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
-    version = pkg.version;
-  }
-  return version;
-}

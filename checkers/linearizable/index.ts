@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { tsImport } from 'tsx/esm/api';
 import type { Checker, History } from '../../src/types.ts';
+import { sibling, workerUrl } from '../../src/util/paths.ts';
 import { MODELS, type Model, type RegisterOptions } from './models.ts';
 import { checkPart, combineParts, type LinearizableResult, type PartResult } from './check.ts';
 
@@ -55,7 +56,7 @@ export async function loadModel(spec: ModelSpec): Promise<Model<any>> {
 // Measured on 2 cores: at 100k ops one thread takes 0.19 s and two workers 0.45 s (start-up and
 // copying dominate); at 1M ops one thread takes 10.9 s and two workers 5.4 s.
 const PARALLEL_MIN_OPS = 200_000;
-const workerUrl = new URL('./worker-entry.mjs', import.meta.url);
+const workerEntry = workerUrl(sibling(import.meta.url, './worker'));
 
 export async function checkLinearizable(history: History, spec: ModelSpec, o: LinearizableOptions = {}): Promise<LinearizableResult> {
   const started = performance.now();
@@ -103,7 +104,7 @@ async function inWorkers(parts: Array<{ key: string; history: History }>, spec: 
       finish();
     }, deadline === undefined ? 2 ** 31 - 1 : Math.max(0, deadline - performance.now()));
     for (const b of buckets) {
-      const w = new Worker(workerUrl, {
+      const w = new Worker(workerEntry, {
         workerData: { spec, parts: b.parts, deadlineIn: deadline === undefined ? undefined : deadline - performance.now(), memo: memoPerWorker },
       });
       pool.push(w);

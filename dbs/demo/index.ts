@@ -1,14 +1,10 @@
 // The built-in systems under test (the embedded default: nothing to install beyond npm install).
 // Each workload has a node program here and the flavors it can run as.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UsageError } from '../../src/errors.ts';
 import type { Db, RunOptions } from '../../src/types.ts';
 import { processDb } from '../process-db.ts';
+import { nodeArgv, sibling } from '../../src/util/paths.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-/** tsx's loader, by absolute URL: nodes run with the data directory as their working directory. */
-const tsxLoader = import.meta.resolve('tsx');
 
 interface DemoSystem {
   script: string;
@@ -18,7 +14,7 @@ interface DemoSystem {
 
 export const demoSystems: Record<string, DemoSystem> = {
   counter: {
-    script: 'counter-node.ts',
+    script: 'counter-node',
     defaultFlavor: 'cas',
     flavors: {
       naive: { description: 'get + put against the primary copy (loses updates)' },
@@ -28,7 +24,7 @@ export const demoSystems: Record<string, DemoSystem> = {
     },
   },
   register: {
-    script: 'register-node.ts',
+    script: 'register-node',
     defaultFlavor: 'lin',
     flavors: {
       lin: { description: 'one authoritative copy on the primary; linearizable' },
@@ -36,7 +32,7 @@ export const demoSystems: Record<string, DemoSystem> = {
     },
   },
   queue: {
-    script: 'queue-node.ts',
+    script: 'queue-node',
     defaultFlavor: 'wal',
     flavors: {
       memory: { description: 'in-memory queue on each node; at-most-once, loses messages on kill' },
@@ -44,7 +40,7 @@ export const demoSystems: Record<string, DemoSystem> = {
     },
   },
   lock: {
-    script: 'lock-node.ts',
+    script: 'lock-node',
     defaultFlavor: 'fenced',
     flavors: {
       lease: { description: 'leases kept alive by the node, timed on the primary\'s wall clock; unsafe under pauses, clock jumps and partitions' },
@@ -52,7 +48,7 @@ export const demoSystems: Record<string, DemoSystem> = {
     },
   },
   cache: {
-    script: 'cache-node.ts',
+    script: 'cache-node',
     defaultFlavor: 'write-through',
     flavors: {
       'write-through': { description: 'writes to the store, reads from the store; linearizable' },
@@ -80,9 +76,9 @@ export function demoConsistency(workload: string, flavor: string): 'linearizable
 
 export function demoDb(opts: RunOptions): Db {
   const flavor = resolveDemoFlavor(opts.workload, opts.flavor);
-  const script = path.join(here, demoSystems[opts.workload].script);
+  const script = sibling(import.meta.url, `./${demoSystems[opts.workload].script}`);
   return processDb(`demo/${opts.workload}/${flavor}`, () => ({
-    argv: [process.execPath, '--import', tsxLoader, script, '--flavor', flavor, ...(opts.capacity ? ['--capacity', String(opts.capacity)] : []),
+    argv: [...nodeArgv(script), '--flavor', flavor, ...(opts.capacity ? ['--capacity', String(opts.capacity)] : []),
       ...(opts.workload === 'lock' && opts.leaseMs ? ['--lease-ms', String(opts.leaseMs)] : [])],
   }));
 }

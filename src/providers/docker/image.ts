@@ -7,14 +7,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageRoot } from '../../util/paths.ts';
 import type Docker from 'dockerode';
 import tar from 'tar-fs';
 import { UsageError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { LABEL } from './engine.ts';
 
-export const DOCKER_DIR = fileURLToPath(new URL('../../../docker/', import.meta.url));
+export const DOCKER_DIR = path.join(packageRoot(), 'docker') + path.sep;
 const REGISTRY_BASE = 'debian:bookworm-slim';
 const LOCAL_BASE = 'jepsen-ts-base:bookworm';
 

@@ -6,7 +6,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type Docker from 'dockerode';
 import tar from 'tar-fs';
 import { UsageError } from '../../errors.ts';
@@ -16,6 +15,7 @@ import { execIn } from './exec.ts';
 import { ensureNodeImage } from './image.ts';
 import { faketimeEnv, offsetText } from '../local/faketime.ts';
 import { sh, shq } from '../../remote-shell.ts';
+import { nodeArgv, sibling } from '../../util/paths.ts';
 
 export interface DockerNodeHandle extends NodeHandle {
   container: Docker.Container;
@@ -94,8 +94,8 @@ export class DockerCluster implements Cluster {
   private startReaper(): void {
     // The reaper reads its stdin until it closes — which happens when this process exits in any
     // way, SIGKILL included — and then removes everything labelled with this run.
-    const script = fileURLToPath(new URL('./reaper.ts', import.meta.url));
-    this.reaper = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), script, this.runId], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+    const [cmd, ...args] = nodeArgv(sibling(import.meta.url, './reaper'));
+    this.reaper = spawn(cmd, [...args, this.runId], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
     this.reaper.unref();
   }
 

@@ -1,10 +1,10 @@
 // The composition root: wires workloads, systems, providers, nemeses, checkers and the report
 // into the engine. The only place that knows all of them.
-import { UsageError } from '../src/errors.ts';
-import type { CliRegistries } from '../src/cli.ts';
-import { localProvider } from '../src/providers/local/index.ts';
-import { dockerProvider } from '../src/providers/docker/index.ts';
-import type { RunOptions } from '../src/types.ts';
+import { UsageError } from './errors.ts';
+import type { CliRegistries } from './cli.ts';
+import { localProvider } from './providers/local/index.ts';
+import { dockerProvider } from './providers/docker/index.ts';
+import type { RunOptions } from './types.ts';
 import { fullChecker } from '../checkers/index.ts';
 import { demoConsistency, demoDb, resolveDemoFlavor } from '../dbs/demo/index.ts';
 import { binDb } from '../dbs/maelstrom.ts';
