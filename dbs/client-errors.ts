@@ -5,5 +5,5 @@ import type { Completion, Op } from '../src/types.ts';
 
 export function errorCompletion<O extends Op>(op: O, e: unknown, node: string, readOnly: boolean, definite: (e: unknown) => boolean): Completion<O> {
   const msg = String((e as Error)?.message ?? e).split('\n')[0].slice(0, 200);
-  return { ...op, type: readOnly || definite(e) ? 'fail' : 'info', error: msg, node };
+  return { ...op, type: readOnly || definite(e) ? 'fail' : 'info', error: { text: msg }, node };
 }

@@ -81,7 +81,7 @@ class EtcdRegisterClient extends EtcdClient {
       }
       const [from, to] = v.value as [unknown, unknown];
       const r = await bounded(etcd.if(key(v.key), 'Value', '==', JSON.stringify(from)).then(etcd.put(key(v.key)).value(JSON.stringify(to))).commit(), signal);
-      return { ...op, type: r.succeeded ? 'ok' : 'fail', node: this.node, ...(r.succeeded ? {} : { error: 'precondition failed' }) };
+      return { ...op, type: r.succeeded ? 'ok' : 'fail', node: this.node, ...(r.succeeded ? {} : { error: { code: 22, text: 'precondition failed' } }) };
     } catch (e) {
       return failed(op, e, this.node, op.f === 'read');
     }
@@ -159,7 +159,7 @@ class EtcdLockClient extends EtcdClient {
           const holder = kv ? kv.value.toString() : '?';
           // Ours already (an earlier acquire whose answer was lost, on a lease still alive).
           if (holder === v.owner && kv) return { ...op, type: 'ok', node: this.node, value: { ...v, fence: Number(kv.create_revision) } };
-          return { ...op, type: 'fail', node: this.node, error: `11: lock held by ${holder}` };
+          return { ...op, type: 'fail', node: this.node, error: { code: 11, text: `lock held by ${holder}` } };
         } catch (e) {
           lease.revoke().catch(() => {});
           throw e;
@@ -169,7 +169,7 @@ class EtcdLockClient extends EtcdClient {
       const lease = this.held.get(k);
       this.held.delete(k);
       lease?.revoke().catch(() => {});
-      if (!r.succeeded) return { ...op, type: 'fail', node: this.node, error: `22: ${v.owner} does not hold the lock (its lease expired?)` };
+      if (!r.succeeded) return { ...op, type: 'fail', node: this.node, error: { code: 22, text: `${v.owner} does not hold the lock (its lease expired?)` } };
       return { ...op, type: 'ok', node: this.node };
     } catch (e) {
       return failed(op, e, this.node, false);
@@ -199,7 +199,7 @@ class EtcdQueueClient extends EtcdClient {
       for (;;) {
         const r = await bounded(etcd.getAll().prefix('jepsen/queue/').sort('Create', 'Ascend').limit(1).exec(), signal);
         const kv = r.kvs[0];
-        if (!kv) return { ...op, type: 'fail', node: this.node, error: '20: queue empty' };
+        if (!kv) return { ...op, type: 'fail', node: this.node, error: { code: 20, text: 'queue empty' } };
         const key = kv.key.toString();
         const del = await bounded(etcd.if(key, 'Mod', '==', kv.mod_revision).then(etcd.delete().key(key)).commit(), signal);
         if (del.succeeded) return { ...op, type: 'ok', node: this.node, value: { value: JSON.parse(kv.value.toString()), id: `${key}@${kv.create_revision}`, acked: true } };

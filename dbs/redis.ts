@@ -92,10 +92,10 @@ class RedisRegisterClient implements Client {
       const cur = await p.get(k);
       if (cur !== JSON.stringify(from)) {
         await p.unwatch();
-        return { ...op, type: 'fail', node: this.node, error: 'precondition failed' };
+        return { ...op, type: 'fail', node: this.node, error: { code: 22, text: 'precondition failed' } };
       }
       const res = await p.multi().set(k, JSON.stringify(to)).exec();
-      return res === null ? { ...op, type: 'fail', node: this.node, error: 'conflict (EXEC aborted)' } : { ...op, type: 'ok', node: this.node };
+      return res === null ? { ...op, type: 'fail', node: this.node, error: { code: 30, text: 'conflict (EXEC aborted)' } } : { ...op, type: 'ok', node: this.node };
     } catch (e) {
       return failed(op, e, this.node, op.f === 'read');
     }
@@ -126,11 +126,11 @@ class RedisLockClient implements Client {
     try {
       if (op.f === 'acquire') {
         const r = Number(await this.redis!.eval(ACQUIRE, 2, k, `${k}:fence`, v.owner, String(this.ttlMs)));
-        if (r === 0) return { ...op, type: 'fail', node: this.node, error: '11: lock held by another owner' };
+        if (r === 0) return { ...op, type: 'fail', node: this.node, error: { code: 11, text: 'lock held by another owner' } };
         return { ...op, type: 'ok', node: this.node, value: r > 0 ? { ...v, fence: r } : v };
       }
       const r = Number(await this.redis!.eval(RELEASE, 1, k, v.owner));
-      return r === 1 ? { ...op, type: 'ok', node: this.node } : { ...op, type: 'fail', node: this.node, error: `22: ${v.owner} does not hold the lock (expired?)` };
+      return r === 1 ? { ...op, type: 'ok', node: this.node } : { ...op, type: 'fail', node: this.node, error: { code: 22, text: `${v.owner} does not hold the lock (expired?)` } };
     } catch (e) {
       return failed(op, e, this.node, false);
     }
@@ -158,7 +158,7 @@ class RedisQueueClient implements Client {
       if (raw === null) {
         // Redeliver the oldest unacknowledged message, if any.
         raw = await r.lmove('jepsen:processing', 'jepsen:processing', 'RIGHT', 'LEFT');
-        if (raw === null) return { ...op, type: 'fail', node: this.node, error: '20: queue empty' };
+        if (raw === null) return { ...op, type: 'fail', node: this.node, error: { code: 20, text: 'queue empty' } };
       }
       let acked = false;
       if ((op.value as { ack?: boolean } | null)?.ack) acked = (await r.lrem('jepsen:processing', 1, raw).catch(() => 0)) === 1;

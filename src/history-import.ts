@@ -7,6 +7,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { EdnError, linesOf, readEdn } from './edn.ts';
 import { UsageError } from './errors.ts';
 import type { Op } from './types.ts';
+import { toOpError } from './op-errors.ts';
 
 const eventSchema = {
   type: 'object',
@@ -44,7 +45,7 @@ function toOp(raw: unknown, where: string, index: number): Op {
     value: e.value === undefined ? null : e.value,
   };
   if (e.node !== undefined) op.node = String(e.node);
-  if (e.error !== undefined && e.error !== null) op.error = typeof e.error === 'string' ? e.error : JSON.stringify(e.error);
+  if (e.error !== undefined && e.error !== null) op.error = toOpError(e.error);
   return op;
 }
 

@@ -6,6 +6,7 @@ import { POLL_NS, Scheduler } from './generator/scheduler.ts';
 import type { HistoryRecorder } from './history.ts';
 import type { Client, Completion, Nemesis, NodeHandle, Op, OpType, TestInfo } from './types.ts';
 import { errorMessage } from './errors.ts';
+import { ErrorCode, toOpError } from './op-errors.ts';
 
 export interface WorkerPool {
   /** The client for a thread; reopened (as a new process) after an indeterminate op. */
@@ -83,10 +84,10 @@ export async function interpret(o: InterpreterOptions): Promise<void> {
           : o.pool.client(thread).then((c) => c.invoke(test, invoke, ctl.signal));
       // A client that ignores the signal must not hold the run: the op becomes indeterminate.
       const r = await Promise.race([work, aborted]);
-      if (r === 'aborted') return { ...invoke, type: 'info', error: 'timed out' };
+      if (r === 'aborted') return { ...invoke, type: 'info', error: { code: ErrorCode.timeout, text: 'timed out' } };
       return r;
     } catch (e) {
-      return { ...invoke, type: 'info', error: errorMessage(e) };
+      return { ...invoke, type: 'info', error: { text: errorMessage(e) } };
     } finally {
       clearTimeout(timer);
       inflight.delete(ctl);
@@ -108,7 +109,7 @@ export async function interpret(o: InterpreterOptions): Promise<void> {
         type,
         process: d.invoke.process,
         f: d.invoke.f,
-        ...(c.error !== undefined ? { error: String(c.error) } : {}),
+        ...(c.error !== undefined ? { error: toOpError(c.error) } : {}),
       } as Omit<Op, 'index'>);
       sched.completed(d.thread, op);
       if (type === 'info' && typeof d.thread === 'number') o.pool.reopen(d.thread);

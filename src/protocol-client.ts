@@ -3,7 +3,8 @@
 // for read-only ops, which cannot have taken effect and so fail.
 import { UsageError } from './errors.ts';
 import { isLocalNode } from './providers/local/index.ts';
-import { AbortError, ClientConnection, DEFINITE_CODES } from './providers/local/services.ts';
+import { AbortError, ClientConnection } from './providers/local/services.ts';
+import { isDefinite } from './op-errors.ts';
 import type { MessageBody } from './providers/local/router.ts';
 import type { Client, Completion, NodeHandle, Op, TestInfo } from './types.ts';
 
@@ -19,9 +20,9 @@ export interface ProtocolMapping<O extends Op> {
 }
 
 export function completionFromError<O extends Op>(op: O, readOnly: boolean, code: number | null, text: string, node: string): Completion<O> {
-  const definite = code !== null && DEFINITE_CODES.has(code);
+  const definite = code !== null && isDefinite(code);
   const type = definite || readOnly ? 'fail' : 'info';
-  return { ...op, type, node, error: code === null ? text : `${code}: ${text}` } as Completion<O>;
+  return { ...op, type, node, error: code === null ? { text } : { code, text } } as Completion<O>;
 }
 
 export class ProtocolClient<O extends Op = Op> implements Client<O> {

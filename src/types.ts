@@ -2,6 +2,9 @@
 // keep them small.
 import type { Logger } from './log.ts';
 import type { Rng } from './rng.ts';
+import type { OpError } from './op-errors.ts';
+
+export type { OpError } from './op-errors.ts';
 
 export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
 export type Process = number | 'nemesis';
@@ -14,13 +17,13 @@ export interface Op<F extends string = string, V = unknown> {
   f: F;
   value: V;
   node?: string; // node the client talked to
-  error?: string; // why it failed or is indeterminate
+  error?: OpError; // why it failed or is indeterminate: { code?, text }
 }
 
 export type History = readonly Op[];
 
 /** What a client or nemesis returns: the completion, before the interpreter stamps index/time. */
-export type Completion<O extends Op = Op> = Omit<O, 'index' | 'time'> & { index?: number; time?: number };
+export type Completion<O extends Op = Op> = Omit<O, 'index' | 'time' | 'error'> & { index?: number; time?: number; error?: OpError | string };
 
 export type WorkloadName = 'counter' | 'register' | 'lock' | 'queue' | 'cache';
 

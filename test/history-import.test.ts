@@ -26,7 +26,7 @@ test('EDN histories in vector form and one map per line give the same ops', () =
   assert.deepEqual(vec, lines);
   assert.deepEqual(vec[1], { index: 1, time: 1, type: 'ok', process: 0, f: 'read', value: 3 });
   const nem = parseEdnHistory('{:process :nemesis, :type :info, :f :start, :time 5, :error [:x "y"]}', 'n.edn');
-  assert.deepEqual(nem[0], { index: 0, time: 5, type: 'info', process: 'nemesis', f: 'start', value: null, error: '["x","y"]' });
+  assert.deepEqual(nem[0], { index: 0, time: 5, type: 'info', process: 'nemesis', f: 'start', value: null, error: { text: '["x","y"]' } });
 });
 
 test('malformed EDN: one line naming the file, the line and what is wrong', () => {

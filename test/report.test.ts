@@ -11,7 +11,7 @@ const history: Op[] = [
   { index: 0, time: 0, type: 'invoke', process: 0, f: 'add', value: 1 },
   { index: 1, time: 1e9, type: 'invoke', process: 'nemesis', f: 'start-partition', value: null },
   { index: 2, time: 1.1e9, type: 'info', process: 'nemesis', f: 'start-partition', value: null },
-  { index: 3, time: 2e9, type: 'fail', process: 0, f: 'add', value: 1, error: evil },
+  { index: 3, time: 2e9, type: 'fail', process: 0, f: 'add', value: 1, error: { text: evil } },
   { index: 4, time: 3e9, type: 'invoke', process: 'nemesis', f: 'stop-partition', value: null },
   { index: 5, time: 3.5e9, type: 'info', process: 'nemesis', f: 'stop-partition', value: null },
   { index: 6, time: 3.6e9, type: 'invoke', process: 1, f: 'read', value: null },

@@ -8,6 +8,7 @@
 import { eachThread, type Gen, type GenContext, type GenResult, fill } from '../src/generator/index.ts';
 import { ProtocolClient } from '../src/protocol-client.ts';
 import { UsageError } from '../src/errors.ts';
+import { ErrorCode, hasCode } from '../src/op-errors.ts';
 import type { Op, RunOptions, Workload } from '../src/types.ts';
 import { compose } from '../checkers/compose.ts';
 import { checkLocks, type LockValue } from '../checkers/lock.ts';
@@ -16,8 +17,6 @@ import { linearizableChecker } from '../checkers/linearizable/index.ts';
 export type LockOp = Op<'acquire' | 'release', LockValue>;
 
 const MS = 1e6;
-/** The node protocol's precondition-failed code: the release came from someone not holding the lock. */
-const NOT_HOLDER = 22;
 
 interface CycleOptions {
   locks: number;
@@ -52,7 +51,7 @@ class LockCycle implements Gen {
     }
     // A release that certainly did not happen (node down, say) leaves the lock ours: try again.
     // Unless the service says we no longer hold it (precondition failed: a lease ran out).
-    if (e.type === 'fail' && !String(e.error ?? '').startsWith(`${NOT_HOLDER}:`)) {
+    if (e.type === 'fail' && !hasCode(e, ErrorCode.preconditionFailed)) {
       return new LockCycle(this.o, { f: 'release', lock, notBefore: ctx.time + ctx.rng.next() * 50 * MS });
     }
     return new LockCycle(this.o, { f: 'acquire', lock: null, notBefore: ctx.time + ctx.rng.next() * 20 * MS });

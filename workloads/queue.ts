@@ -7,10 +7,10 @@ import { completionFromError } from '../src/protocol-client.ts';
 import { isLocalNode } from '../src/providers/local/index.ts';
 import { AbortError, type ClientConnection } from '../src/providers/local/services.ts';
 import { UsageError } from '../src/errors.ts';
+import { ErrorCode, hasCode } from '../src/op-errors.ts';
 import type { Client, Completion, NodeHandle, Op, RunOptions, TestInfo, Workload } from '../src/types.ts';
 import { checkQueue, type Delivery } from '../checkers/queue.ts';
 
-const EMPTY = 20;
 const QUEUE = 'jepsen';
 
 /** 60% enqueues of unique values (the thread in the millions, a per-copy counter below: each
@@ -43,7 +43,7 @@ class Drain implements Gen {
   update(ctx: GenContext, e: Op): Gen {
     if (e.type === 'invoke') return new Drain(false, this.notBefore, e.process);
     if (e.process !== this.mine) return this;
-    const empty = e.type === 'fail' && String(e.error ?? '').startsWith(`${EMPTY}:`);
+    const empty = e.type === 'fail' && hasCode(e, ErrorCode.keyDoesNotExist);
     const wait = e.type !== 'ok' ? 0.25e9 : 0;
     return new Drain(empty, ctx.time + wait, null);
   }

@@ -1,6 +1,7 @@
 // Runs a generator against a fake clock, with no I/O, so generators are unit-testable:
 // the same scheduler as the real interpreter, with completions computed by a function.
 import type { Op, OpType } from '../types.ts';
+import { toOpError, type OpError } from '../op-errors.ts';
 import type { FilledOp, GenLike, Thread } from './core.ts';
 import { SECOND } from './core.ts';
 import { POLL_NS, Scheduler } from './scheduler.ts';
@@ -12,7 +13,7 @@ export interface SimulateOptions {
   /** How long an op takes, in nanoseconds (default 1 ms). */
   latency?: (op: Op) => number;
   /** How an op completes (default ok with the invoked value). */
-  complete?: (op: Op) => { type: Exclude<OpType, 'invoke'>; value?: unknown; error?: string };
+  complete?: (op: Op) => { type: Exclude<OpType, 'invoke'>; value?: unknown; error?: OpError | string };
   /** Safety net for infinite generators. */
   maxOps?: number;
   /** A generator pending this many polls in a row with nothing in flight is stuck: throw. */
@@ -50,7 +51,7 @@ export function simulate(gen: GenLike, o: SimulateOptions = {}): Op[] {
     }
     const c = complete(p.invoke);
     const done: Op = { ...p.invoke, index: history.length, time: p.at, type: c.type, value: c.value ?? p.invoke.value };
-    if (c.error) done.error = c.error;
+    if (c.error) done.error = toOpError(c.error);
     history.push(done);
     sched.completed(p.thread, done);
   };

@@ -2,24 +2,9 @@
 // lin-kv (linearizable), seq-kv (sequentially consistent), lww-kv (last-write-wins, may read
 // stale), lin-tso (a timestamp oracle). Bodies follow Maelstrom's lin-kv workload.
 import type { Rng } from '../../rng.ts';
+import { ErrorCode as ERR } from '../../op-errors.ts';
 import type { Endpoint, Message, MessageBody, Router } from './router.ts';
 
-export const ERR = {
-  timeout: 0,
-  nodeNotFound: 1,
-  notSupported: 10,
-  temporarilyUnavailable: 11,
-  malformedRequest: 12,
-  crash: 13,
-  abort: 14,
-  keyDoesNotExist: 20,
-  keyAlreadyExists: 21,
-  preconditionFailed: 22,
-  txnConflict: 30,
-} as const;
-
-/** Codes that say for certain the operation did not happen (DESIGN.md §6). */
-export const DEFINITE_CODES: ReadonlySet<number> = new Set([1, 10, 11, 12, 14, 20, 21, 22, 30]);
 
 type Reply = { type: string; [k: string]: unknown };
 const error = (code: number, text: string): Reply => ({ type: 'error', code, text });
