@@ -1,34 +1,24 @@
 // The nemesis registry: `--nemesis a,b,c` becomes one package with a combined nemesis, a fault
 // schedule, a final generator that undoes every fault, and the bands for the report.
-import { nemesis as onNemesis } from '../src/generator/index.ts';
-import { UsageError } from '../src/errors.ts';
-import type { Completion, Nemesis, NemesisPackage, Op, TestInfo } from '../src/types.ts';
-import type { FaultFamily } from './family.ts';
-import { clockFamily } from './clock.ts';
-import { killFamily } from './kill.ts';
-import { partitionFamily } from './partition.ts';
-import { pauseFamily } from './pause.ts';
-import { packetFamily } from './packet.ts';
+import { nemesis as onNemesis, once } from '../src/generator/index.ts';
+import type { Completion, FaultFamily, Nemesis, NemesisPackage, Op, RunOptions, TestInfo } from '../src/types.ts';
+import { clock } from './clock.ts';
+import { kill, type KillOptions } from './kill.ts';
+import { partition, type PartitionOptions } from './partition.ts';
+import { pause, type PauseOptions } from './pause.ts';
+import { packet, type PacketOptions } from './packet.ts';
 import { alternatingFaults } from './schedule.ts';
 
-type FamilyCtor = (test: TestInfo) => FaultFamily;
-
-export const faultFamilies: Record<string, FamilyCtor> = {
-  partition: partitionFamily,
-  kill: killFamily,
-  pause: pauseFamily,
-  packet: packetFamily,
-  clock: clockFamily,
+/** The built-in fault families by name, with their defaults; `--nemesis a,b` picks from these. */
+export const nemeses = {
+  partition: (o?: PartitionOptions) => partition(o),
+  kill: (o?: KillOptions) => kill(o),
+  pause: (o?: PauseOptions) => pause(o),
+  packet: (o?: PacketOptions) => packet(o),
+  clock: () => clock(),
 };
 
-/** Checks the names before anything starts (exit 254 with the valid names). */
-export function validateNemeses(names: readonly string[]): void {
-  for (const n of names) {
-    if (!faultFamilies[n]) {
-      throw new UsageError(`Unknown nemesis "${n}"; valid nemeses are: ${Object.keys(faultFamilies).join(', ')} (or none).`);
-    }
-  }
-}
+export const builtinFamilies: ReadonlyMap<string, FaultFamily> = new Map(Object.entries(nemeses).map(([name, make]) => [name, make()]));
 
 function combined(families: readonly FaultFamily[]): Nemesis {
   const byF = new Map<string, Nemesis>();
@@ -51,14 +41,13 @@ function combined(families: readonly FaultFamily[]): Nemesis {
   return self;
 }
 
-export function nemesisPackage(test: TestInfo): NemesisPackage {
-  const names = test.opts.nemesis;
-  validateNemeses(names);
-  const families = names.map((n) => faultFamilies[n](test));
+/** Configured families become one package: a combined nemesis, the fault schedule, the final
+ *  generator that undoes every fault, and the bands for the report. */
+export function nemesisPackage(families: readonly FaultFamily[], opts: RunOptions): NemesisPackage {
   return {
     nemesis: combined(families),
-    generator: families.length ? onNemesis(alternatingFaults(families, test.opts.nemesisInterval)) : null,
-    finalGenerator: families.length ? onNemesis(families.flatMap((f) => f.final)) : null,
+    generator: families.length ? onNemesis(alternatingFaults(families, opts.nemesisInterval)) : null,
+    finalGenerator: families.length ? onNemesis(families.flatMap((f) => f.final.map((op) => once(op)))) : null,
     perf: families.map((f) => f.band),
   };
 }

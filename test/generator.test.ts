@@ -9,8 +9,10 @@ const read = () => ({ f: 'read', value: null });
 const invokes = (h: Op[]) => h.filter((o) => o.type === 'invoke');
 const clientInvokes = (h: Op[]) => invokes(h).filter((o) => o.process !== 'nemesis');
 
-test('a plain op is emitted once; a function until it returns null', () => {
-  assert.equal(invokes(g.simulate({ f: 'x' })).length, 1);
+test('a plain op is emitted again and again, as in Jepsen (once bounds it); a function until it returns null', () => {
+  assert.equal(invokes(g.simulate(g.limit(25, { f: 'x' }))).length, 25);
+  assert.equal(invokes(g.simulate(g.once({ f: 'x' }))).length, 1);
+  assert.equal(invokes(g.simulate([g.once({ f: 'x' }), g.once({ f: 'y' })])).map((o) => o.f).join(), 'x,y');
   let n = 0;
   const h = g.simulate(() => (n++ < 7 ? { f: 'x' } : null), { concurrency: 3 });
   assert.equal(invokes(h).length, 7);
@@ -82,7 +84,7 @@ test('clients and nemesis restrict threads; any merges them', () => {
 });
 
 test('sleep holds a thread for its duration and is not recorded', () => {
-  const h = g.simulate(g.nemesis([g.sleep(2), { f: 'start' }]), { concurrency: 1 });
+  const h = g.simulate(g.nemesis([g.sleep(2), g.once({ f: 'start' })]), { concurrency: 1 });
   assert.deepEqual(h.map((o) => [o.f, o.time / S]), [['start', 2], ['start', 2.001]]);
 });
 

@@ -118,7 +118,7 @@ export const stagger = (dt: number, gen: GenLike): Gen => new Spaced(dt * SECOND
 export const delay = (dt: number, gen: GenLike): Gen => new Spaced(dt * SECOND, false, toGen(gen));
 
 /** Occupies one thread for dt seconds (not recorded in the history), then ends. */
-export const sleep = (dt: number): Gen => toGen({ f: 'sleep', type: 'sleep', value: dt });
+export const sleep = (dt: number): Gen => limit(1, { f: 'sleep', type: 'sleep', value: dt });
 
 /** Emits the ops planned within dt seconds of its first ask; ends when the clock passes that. */
 class TimeLimit implements Gen {

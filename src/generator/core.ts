@@ -8,7 +8,8 @@
 import type { Op, Process } from '../types.ts';
 import type { Rng } from '../rng.ts';
 
-export const PENDING = Symbol('pending');
+/** A global symbol, so generators made by another copy of this module are understood too. */
+export const PENDING: unique symbol = Symbol.for('jepsen-ts.pending') as never;
 export type Pending = typeof PENDING;
 export type Thread = number | 'nemesis';
 
@@ -77,11 +78,11 @@ const VOID: Gen = {
   },
 };
 
-/** A plain op: emitted once. */
-class OnceOp implements Gen {
+/** A plain op, as in Jepsen: emitted again and again (`once` or `limit` bound it). */
+class RepeatOp implements Gen {
   constructor(private readonly spec: OpSpec) {}
   op(ctx: GenContext): GenResult {
-    return [fill(this.spec, ctx), VOID];
+    return [fill(this.spec, ctx), this];
   }
   update(): Gen {
     return this;
@@ -125,7 +126,7 @@ export function toGen(x: GenLike): Gen {
   if (isGen(x)) return x;
   if (typeof x === 'function') return new FnGen(x as GenFn);
   if (Array.isArray(x)) return new SeqGen(x.map(toGen));
-  return new OnceOp(x as OpSpec);
+  return new RepeatOp(x as OpSpec);
 }
 
 export function replaceAt<T>(xs: readonly T[], i: number, x: T): T[] {
