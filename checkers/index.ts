@@ -4,6 +4,12 @@ import { compose } from './compose.ts';
 import { exceptionsChecker } from './exceptions.ts';
 import { perfChecker } from './perf.ts';
 import { statsChecker } from './stats.ts';
+import { counterChecker, type CounterConsistency } from './counter.ts';
+import { linearizableChecker } from './linearizable/index.ts';
+import type { RegisterOptions } from './linearizable/models.ts';
+import { checkLocks } from './lock.ts';
+import { checkQueue, type Delivery } from './queue.ts';
+import { checkSession } from './session.ts';
 
 export function fullChecker(workload: Workload, perf: readonly PerfBand[]): Checker {
   return compose({
@@ -15,3 +21,22 @@ export function fullChecker(workload: Workload, perf: readonly PerfBand[]): Chec
 }
 
 export { compose, mergeValid } from './compose.ts';
+
+/** The built-in checkers, as the public API offers them (each a Checker value). */
+export const checkers = {
+  /** Jepsen's counter semantics; eventual: only final reads after recovery. */
+  counter: (o: { consistency?: CounterConsistency } = {}) => counterChecker(o.consistency ?? 'linearizable'),
+  /** Linearizability against a model: a built-in name (models), or a module path. */
+  linearizable: (o: { model: string; init?: unknown; options?: RegisterOptions; timeout?: number }) =>
+    linearizableChecker({ name: o.model, init: o.init, options: o.options }, { timeout: o.timeout }),
+  /** Overlapping holds of a lock and fencing-token order. */
+  lock: (): Checker => ({ check: (_t, h) => checkLocks(h) }),
+  /** Lost, unexpected, duplicated and recovered messages of a queue. */
+  queue: (o: { delivery?: Delivery; fifo?: boolean } = {}): Checker => ({ check: (_t, h) => checkQueue(h, o) }),
+  /** Read-your-writes, monotonic reads, and stale reads of a keyed register with unique writes. */
+  session: (): Checker => ({ check: (_t, h) => checkSession(h) }),
+  stats: () => statsChecker,
+  perf: (bands: readonly PerfBand[] = []) => perfChecker(bands),
+  exceptions: () => exceptionsChecker,
+  compose,
+};

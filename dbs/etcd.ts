@@ -9,15 +9,15 @@
 // Reads fail rather than go indeterminate (they change nothing).
 import { Etcd3, type Lease } from 'etcd3';
 import { noop } from 'cockatiel';
-import { UsageError } from '../src/errors.ts';
-import type { Client, Completion, Db, NodeHandle, Op, RunOptions, TestInfo } from '../src/types.ts';
-import { daemonDb, DATA_DIR, nodeIp } from './daemon.ts';
+import type { Client, Completion, Db, NodeHandle, Op, TestInfo } from '../src/types.ts';
+import { daemonDb } from './daemon.ts';
 import { errorCompletion } from './client-errors.ts';
 
 const CLIENT_PORT = 2379;
 const PEER_PORT = 2380;
 
-const ipOf = (node: NodeHandle) => nodeIp(node, 'etcd');
+/** The node's address: a container's IP, an SSH host. */
+const ipOf = (node: NodeHandle) => node.host;
 
 function connect(node: NodeHandle): Etcd3 {
   return new Etcd3({
@@ -211,22 +211,48 @@ class EtcdQueueClient extends EtcdClient {
   }
 }
 
-export function etcdDb(opts: RunOptions): Db {
-  const flavor = opts.flavor ?? 'cas';
-  if (opts.workload === 'counter' && !['cas', 'naive'].includes(flavor)) throw new UsageError(`Unknown flavor "${flavor}" for counter on etcd; valid flavors are: cas, naive.`);
+export interface EtcdOptions {
+  /** Counter: cas (txn on the mod revision, retried; default) or naive (get then put). */
+  flavor?: 'cas' | 'naive';
+  /** Lock: lease time to live in ms (at least 2 s; default 2000). */
+  leaseMs?: number;
+}
+
+const ETCD_COUNTER_FLAVORS = ['cas', 'naive'];
+
+/** etcd (Debian's etcd-server), a Raft cluster of all nodes, driven by the real etcd3 client. */
+export function etcd(o: EtcdOptions = {}): Db {
+  const flavor = o.flavor ?? 'cas';
+  const leaseMs = o.leaseMs ?? 2000;
+  const db = etcdDaemon(flavor, leaseMs);
+  return {
+    ...db,
+    providers: ['docker'],
+    options: (given) => [
+      ...(given.workload === 'counter' ? [{ name: 'flavor', type: 'string', default: flavor, choices: ETCD_COUNTER_FLAVORS, description: 'etcd counter: cas (txn on the mod revision, retried) or naive (get then put)' } as const] : []),
+      ...(given.workload === 'lock' ? [{ name: 'leaseMs', type: 'integer', default: leaseMs, min: 1, unit: 'ms', description: 'etcd lock lease time to live in ms (at least 2 s)' } as const] : []),
+    ],
+    configure: (opts) => etcd({ flavor: (opts.flavor as 'cas' | 'naive' | undefined) ?? flavor, leaseMs: (opts.leaseMs as number | undefined) ?? leaseMs }),
+    refuse: ({ nemeses }) => (nemeses.includes('clock')
+      ? 'etcd is a Go program: it reads the clock without libc, so libfaketime cannot move its clock and --nemesis clock would do nothing to it; drop clock from --nemesis (the built-in systems on the local provider take clock faults).'
+      : undefined),
+  };
+}
+
+function etcdDaemon(flavor: string, leaseMs: number): Db {
   return daemonDb({
-    name: `etcd${opts.workload === 'counter' ? `/${flavor}` : ''}`,
+    name: 'etcd',
     clients: {
       register: () => new EtcdRegisterClient(),
       counter: () => new EtcdCounterClient(flavor),
       queue: () => new EtcdQueueClient(),
-      lock: () => new EtcdLockClient(Math.max(2, Math.ceil(Number(opts.leaseMs ?? 2000) / 1000))),
+      lock: () => new EtcdLockClient(Math.max(2, Math.ceil(leaseMs / 1000))),
     },
-    argv(test, node) {
+    command(test, node) {
       const cluster = test.cluster!.nodes.map((n) => `${n.name}=http://${ipOf(n)}:${PEER_PORT}`).join(',');
       const ip = ipOf(node);
       return [
-        'etcd', '--name', node.name, '--data-dir', `${DATA_DIR}/etcd`,
+        'etcd', '--name', node.name, '--data-dir', `${node.dir}/etcd`,
         '--listen-peer-urls', `http://0.0.0.0:${PEER_PORT}`, '--listen-client-urls', `http://0.0.0.0:${CLIENT_PORT}`,
         '--advertise-client-urls', `http://${ip}:${CLIENT_PORT}`, '--initial-advertise-peer-urls', `http://${ip}:${PEER_PORT}`,
         '--initial-cluster', cluster, '--initial-cluster-state', 'new', '--initial-cluster-token', `jepsen-${test.runId}`,

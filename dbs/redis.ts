@@ -9,15 +9,15 @@
 // Errors: the client never queues commands while disconnected, so "not connected" is a definite
 // failure; a timeout or a connection lost mid-command is indeterminate. Reads fail instead.
 import { Redis } from 'ioredis';
-import { UsageError } from '../src/errors.ts';
-import type { Client, Completion, Db, NodeHandle, Op, RunOptions, TestInfo } from '../src/types.ts';
-import { daemonDb, DATA_DIR, nodeIp } from './daemon.ts';
+import type { Client, Completion, Db, NodeHandle, Op, TestInfo } from '../src/types.ts';
+import { daemonDb } from './daemon.ts';
 import { errorCompletion } from './client-errors.ts';
 
 const PORT = 6379;
 const COUNTER = 'jepsen:counter';
 
-const ipOf = (node: NodeHandle) => nodeIp(node, 'Redis');
+/** The node's address: a container's IP, an SSH host. */
+const ipOf = (node: NodeHandle) => node.host;
 
 function connect(ip: string, commandTimeout: number): Redis {
   return new Redis({
@@ -174,25 +174,47 @@ class RedisQueueClient implements Client {
 
 export const REDIS_COUNTER_FLAVORS = ['naive', 'incr', 'cas'];
 
-export function redisDb(opts: RunOptions): Db {
-  const flavor = opts.flavor ?? 'incr';
-  if (opts.workload === 'counter' && !REDIS_COUNTER_FLAVORS.includes(flavor)) {
-    throw new UsageError(`Unknown flavor "${flavor}" for counter on redis; valid flavors are: ${REDIS_COUNTER_FLAVORS.join(', ')}.`);
-  }
+export interface RedisOptions {
+  /** Counter: incr (INCRBY; default), naive (GET then SET) or cas (WATCH/MULTI/EXEC). */
+  flavor?: 'incr' | 'naive' | 'cas';
+  /** Lock: PX time to live in ms (default 10000). */
+  leaseMs?: number;
+}
+
+/** Redis (Debian's redis-server): n1 the primary, the others its replicas, driven by ioredis. */
+export function redis(o: RedisOptions = {}): Db {
+  const flavor = o.flavor ?? 'incr';
+  const leaseMs = o.leaseMs ?? 10_000;
+  const db = redisDaemon(flavor, leaseMs);
+  return {
+    ...db,
+    providers: ['docker'],
+    options: (given) => [
+      ...(given.workload === 'counter' ? [{ name: 'flavor', type: 'string', default: flavor, choices: REDIS_COUNTER_FLAVORS, description: 'Redis counter: incr (INCRBY), naive (GET then SET) or cas (WATCH/MULTI/EXEC)' } as const] : []),
+      ...(given.workload === 'lock' ? [{ name: 'leaseMs', type: 'integer', default: leaseMs, min: 1, unit: 'ms', description: 'Redis lock time to live (PX) in ms' } as const] : []),
+    ],
+    configure: (opts) => redis({ flavor: (opts.flavor as RedisOptions['flavor']) ?? flavor, leaseMs: (opts.leaseMs as number | undefined) ?? leaseMs }),
+    refuse: ({ nemeses }) => (nemeses.includes('clock')
+      ? "Debian's redis-server (built with jemalloc) cannot start under libfaketime 0.9.10 (it stops on a recursive clock_gettime during start-up), so --nemesis clock cannot run against it; drop clock from --nemesis (the built-in systems on the local provider take clock faults)."
+      : undefined),
+  };
+}
+
+function redisDaemon(flavor: string, leaseMs: number): Db {
   return daemonDb({
-    name: `redis${opts.workload === 'counter' ? `/${flavor}` : ''}`,
+    name: 'redis',
     clients: {
       counter: () => new RedisCounterClient(flavor),
       register: () => new RedisRegisterClient(),
       cache: () => new RedisRegisterClient(),
-      lock: () => new RedisLockClient(Number(opts.leaseMs ?? 10_000)),
+      lock: () => new RedisLockClient(leaseMs),
       queue: () => new RedisQueueClient(),
     },
-    argv(test, node) {
+    command(test, node) {
       const primary = test.cluster!.nodes[0];
       return [
         'redis-server', '--port', String(PORT), '--bind', '0.0.0.0', '--protected-mode', 'no',
-        '--dir', `${DATA_DIR}`, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '',
+        '--dir', node.dir, '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '',
         ...(node.name === primary.name ? [] : ['--replicaof', ipOf(primary), String(PORT)]),
       ];
     },

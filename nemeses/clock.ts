@@ -3,8 +3,7 @@
 // under libfaketime with an offset file of its own (src/providers/local/faketime.ts); the host's
 // clock is never touched. Every completion records all nodes' offsets, so the report can plot them.
 import type { GenContext } from '../src/generator/index.ts';
-import type { ClockControl, Completion, Nemesis, Op, TestInfo } from '../src/types.ts';
-import type { FaultFamily } from './family.ts';
+import type { ClockControl, Completion, FaultFamily, Nemesis, Op, TestInfo } from '../src/types.ts';
 
 export interface StrobeSpec {
   /** Per node: the offset it flips to (ms, relative to where it was) and the flip period (ms). */
@@ -73,19 +72,20 @@ function someNodes(nodes: readonly string[], ctx: GenContext): string[] {
 /** 2^k ms for k uniform in [lo, hi]: small and large jumps equally often, on a log scale. */
 const magnitude = (ctx: GenContext, lo: number, hi: number) => 2 ** ctx.rng.int(lo, hi);
 
-export function clockFamily(test: { nodes: string[]; opts: { nemesisInterval: number } }): FaultFamily {
-  const intervalMs = test.opts.nemesisInterval * 1000;
+/** Jepsen's clock faults: bumps and strobes of some nodes' wall clocks, then a reset. */
+export function clock(nodes: readonly string[] = [], intervalMs = 5000): FaultFamily {
   return {
     name: 'clock',
+    configure: (opts) => clock(opts.nodes, opts.nemesisInterval * 1000),
     nemesis: clockNemesis(),
     start(ctx) {
-      const targets = someNodes(test.nodes, ctx);
+      const targets = someNodes(nodes, ctx);
       if (ctx.rng.bool(0.6)) {
         // Bumps of 128 ms to 65 s, either way.
         return { f: 'bump', value: Object.fromEntries(targets.map((n) => [n, (ctx.rng.bool() ? 1 : -1) * magnitude(ctx, 7, 16)])) };
       }
-      const nodes = Object.fromEntries(targets.map((n) => [n, { delta: (ctx.rng.bool() ? 1 : -1) * magnitude(ctx, 7, 14), period: magnitude(ctx, 4, 9) }]));
-      return { f: 'strobe', value: { nodes, duration: Math.round(intervalMs * (0.3 + 0.7 * ctx.rng.next())) } satisfies StrobeSpec };
+      const strobing = Object.fromEntries(targets.map((n) => [n, { delta: (ctx.rng.bool() ? 1 : -1) * magnitude(ctx, 7, 14), period: magnitude(ctx, 4, 9) }]));
+      return { f: 'strobe', value: { nodes: strobing, duration: Math.round(intervalMs * (0.3 + 0.7 * ctx.rng.next())) } satisfies StrobeSpec };
     },
     stop: () => ({ f: 'reset', value: null }),
     final: [{ f: 'reset', value: null }],

@@ -1,26 +1,8 @@
 // kill -9: SIGKILL of the DB's process on some nodes, then a restart (same data directory).
 import type { GenContext } from '../src/generator/index.ts';
-import { UsageError } from '../src/errors.ts';
-import type { Completion, Nemesis, Op, TestInfo } from '../src/types.ts';
-import type { Rng } from '../src/rng.ts';
-import type { FaultFamily } from './family.ts';
+import type { Completion, FaultFamily, Nemesis, Op, TestInfo } from '../src/types.ts';
+import { pickTargets, targetsOption, type TargetSpec } from './family.ts';
 
-export const TARGET_SPECS = ['one', 'minority', 'majority', 'all'] as const;
-export type TargetSpec = (typeof TARGET_SPECS)[number];
-
-export function parseTargets(s: string, option: string): TargetSpec {
-  if (!(TARGET_SPECS as readonly string[]).includes(s)) {
-    throw new UsageError(`Unknown ${option} "${s}"; valid values are: ${TARGET_SPECS.join(', ')}.`);
-  }
-  return s as TargetSpec;
-}
-
-/** A random subset of nodes of the given size class. */
-export function pickTargets(spec: TargetSpec, nodes: readonly string[], rng: Rng): string[] {
-  const n = nodes.length;
-  const size = spec === 'one' ? 1 : spec === 'minority' ? Math.max(1, Math.floor((n - 1) / 2)) : spec === 'majority' ? Math.floor(n / 2) + 1 : n;
-  return rng.shuffle(nodes).slice(0, size).sort();
-}
 
 export function killNemesis(): Nemesis {
   const killed = new Set<string>();
@@ -53,12 +35,21 @@ export function killNemesis(): Nemesis {
   return self;
 }
 
-export function killFamily(test: { nodes: string[]; opts: { killTargets: string } }): FaultFamily {
-  const spec = parseTargets(test.opts.killTargets, '--kill-targets');
+export interface KillOptions {
+  /** Which nodes each kill hits (default one). */
+  targets?: TargetSpec;
+}
+
+/** kill -9 of the system's process on some nodes, then a restart with the same data. */
+export function kill(o: KillOptions = {}, nodes: readonly string[] = []): FaultFamily {
+  const targets = o.targets ?? 'one';
   return {
     name: 'kill',
+    options: [targetsOption('killTargets', targets, 'each kill hits')],
+    configure: (opts) => kill({ targets: opts.killTargets as TargetSpec }, opts.nodes),
+    refuse: ({ db }) => (db.kill && db.start ? undefined : `--nemesis kill needs a system that can be killed and restarted; the ${db.name} system cannot (it has no kill and start).`),
     nemesis: killNemesis(),
-    start: (ctx: GenContext) => ({ f: 'kill', value: pickTargets(spec, test.nodes, ctx.rng) }),
+    start: (ctx: GenContext) => ({ f: 'kill', value: pickTargets(targets, nodes, ctx.rng) }),
     stop: () => ({ f: 'start', value: 'all' }),
     final: [{ f: 'start', value: 'all' }],
     band: { name: 'kill', start: ['kill'], stop: ['start'], color: '#a6c8f4' },

@@ -2,25 +2,15 @@
 // applied to every link touching a random subset of nodes. On the local provider the
 // controller's router does it; other providers shape links their own way (tc netem).
 import type { GenContext } from '../src/generator/index.ts';
-import { UsageError } from '../src/errors.ts';
-import type { Completion, LinkBehaviour, Nemesis, Op, RunOptions, TestInfo } from '../src/types.ts';
-import type { FaultFamily } from './family.ts';
-import { parseTargets, pickTargets } from './kill.ts';
+import type { Completion, FaultFamily, LinkBehaviour, Nemesis, Op, TestInfo } from '../src/types.ts';
+import { pickTargets, targetsOption, type TargetSpec } from './family.ts';
 
-export const PACKET_FAULTS: Record<string, LinkBehaviour> = {
+export const PACKET_FAULTS = {
   delay: { delayMs: 50, jitterMs: 50 },
   loss: { loss: 0.2 },
   duplicate: { duplicate: 0.2 },
   reorder: { reorder: 0.3 },
-};
-
-export function parsePacket(s: string): string[] {
-  const kinds = s.split(',').map((x) => x.trim()).filter(Boolean);
-  for (const k of kinds) {
-    if (!PACKET_FAULTS[k]) throw new UsageError(`Unknown packet fault "${k}"; valid ones are: ${Object.keys(PACKET_FAULTS).join(', ')}.`);
-  }
-  return kinds.length ? kinds : ['delay'];
-}
+} as const satisfies Record<string, LinkBehaviour>;
 
 /** Every directed link between a target and any other node. */
 export function linksOf(targets: readonly string[], nodes: readonly string[]): Array<[string, string]> {
@@ -53,15 +43,31 @@ export function packetNemesis(): Nemesis {
   return self;
 }
 
-export function packetFamily(test: { nodes: string[]; opts: RunOptions }): FaultFamily {
-  const kinds = parsePacket(String(test.opts.packet ?? 'delay'));
-  const spec = parseTargets(String(test.opts.packetTargets ?? 'minority'), '--packet-targets');
+export type PacketKind = keyof typeof PACKET_FAULTS;
+
+export interface PacketOptions {
+  /** The kinds of packet fault to choose from, one per fault (default delay). */
+  kinds?: readonly PacketKind[];
+  /** Nodes whose links each fault touches (default minority). */
+  targets?: TargetSpec;
+}
+
+/** Delay, loss, duplication or reordering on every link touching some nodes. */
+export function packet(o: PacketOptions = {}, nodes: readonly string[] = []): FaultFamily {
+  const kinds = o.kinds ?? ['delay'];
+  const targets = o.targets ?? 'minority';
   return {
     name: 'packet',
+    options: [
+      { name: 'packet', type: 'list', default: kinds, choices: Object.keys(PACKET_FAULTS), unique: true, description: 'Packet faults to choose from, comma-separated: delay, loss, duplicate, reorder' },
+      targetsOption('packetTargets', targets, "links each packet fault touches"),
+    ],
+    configure: (opts) => packet({ kinds: opts.packet as PacketKind[], targets: opts.packetTargets as TargetSpec }, opts.nodes),
+    refuse: ({ opts }) => (opts.nodes.length < 2 ? '--nemesis packet needs at least 2 nodes: with one there are no links between nodes to fault.' : undefined),
     nemesis: packetNemesis(),
     start: (ctx: GenContext) => {
       const kind = ctx.rng.pick(kinds);
-      return { f: 'start-packet', value: { kind, targets: pickTargets(spec, test.nodes, ctx.rng), behaviour: PACKET_FAULTS[kind] } };
+      return { f: 'start-packet', value: { kind, targets: pickTargets(targets, nodes, ctx.rng), behaviour: PACKET_FAULTS[kind] } };
     },
     stop: () => ({ f: 'stop-packet', value: null }),
     final: [{ f: 'stop-packet', value: null }],

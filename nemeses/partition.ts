@@ -1,10 +1,8 @@
 // Network partitions. The generator picks the shape's components with the nemesis thread's seeded
 // randomness and records the grudge in the op's value, so the history says who could not hear whom.
 import type { GenContext } from '../src/generator/index.ts';
-import { UsageError } from '../src/errors.ts';
-import type { Completion, Grudge, Nemesis, Op, TestInfo } from '../src/types.ts';
+import type { Completion, FaultFamily, Grudge, Nemesis, Op, TestInfo } from '../src/types.ts';
 import type { Rng } from '../src/rng.ts';
-import type { FaultFamily } from './family.ts';
 
 export const PARTITION_SHAPES = ['halves', 'random-halves', 'one', 'majorities-ring', 'bridge'] as const;
 export type PartitionShape = (typeof PARTITION_SHAPES)[number];
@@ -71,13 +69,6 @@ export function partitionGrudge(shape: PartitionShape, nodes: readonly string[],
   }
 }
 
-export function parseShape(s: string): PartitionShape {
-  if (!(PARTITION_SHAPES as readonly string[]).includes(s)) {
-    throw new UsageError(`Unknown partition shape "${s}"; valid shapes are: ${PARTITION_SHAPES.join(', ')}.`);
-  }
-  return s as PartitionShape;
-}
-
 export function partitionNemesis(): Nemesis {
   const self: Nemesis = {
     fs: new Set(['start-partition', 'stop-partition']),
@@ -101,12 +92,24 @@ export function partitionNemesis(): Nemesis {
   return self;
 }
 
-export function partitionFamily(test: { nodes: string[]; opts: { partitionShape: string } }): FaultFamily {
-  const shape = parseShape(test.opts.partitionShape);
+export interface PartitionOptions {
+  /** The shape of each partition (default random-halves). */
+  shape?: PartitionShape;
+}
+
+/** Network partitions of the given shape, healed after each interval. */
+export function partition(o: PartitionOptions = {}, nodes: readonly string[] = []): FaultFamily {
+  const shape = o.shape ?? 'random-halves';
   return {
     name: 'partition',
+    options: [{ name: 'partitionShape', type: 'string', default: shape, choices: PARTITION_SHAPES, description: `Shape of each partition: ${PARTITION_SHAPES.join(', ')}` }],
+    configure: (opts) => partition({ shape: opts.partitionShape as PartitionShape }, opts.nodes),
+    refuse: ({ opts }) => {
+      const min = shape === 'bridge' ? 3 : 2;
+      return opts.nodes.length < min ? `--nemesis partition needs at least ${min} nodes${shape === 'bridge' ? ' for the bridge shape' : ''}: with ${opts.nodes.length} there is nothing to cut apart.` : undefined;
+    },
     nemesis: partitionNemesis(),
-    start: (ctx: GenContext) => ({ f: 'start-partition', value: { shape, grudge: partitionGrudge(shape, test.nodes, ctx.rng) } }),
+    start: (ctx: GenContext) => ({ f: 'start-partition', value: { shape, grudge: partitionGrudge(shape, nodes, ctx.rng) } }),
     stop: () => ({ f: 'stop-partition', value: null }),
     final: [{ f: 'stop-partition', value: null }],
     band: { name: 'partition', start: ['start-partition'], stop: ['stop-partition'], color: '#f4a6a6' },

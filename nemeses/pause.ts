@@ -1,9 +1,8 @@
 // Process pauses: SIGSTOP of the DB's processes on some nodes (a long GC, a stalled VM), then
 // SIGCONT. A paused node keeps its connections: messages to it wait, and arrive all at once.
 import type { GenContext } from '../src/generator/index.ts';
-import type { Completion, Nemesis, Op, RunOptions, TestInfo } from '../src/types.ts';
-import type { FaultFamily } from './family.ts';
-import { parseTargets, pickTargets } from './kill.ts';
+import type { Completion, FaultFamily, Nemesis, Op, TestInfo } from '../src/types.ts';
+import { pickTargets, targetsOption, type TargetSpec } from './family.ts';
 
 export function pauseNemesis(): Nemesis {
   const paused = new Set<string>();
@@ -38,12 +37,21 @@ export function pauseNemesis(): Nemesis {
   return self;
 }
 
-export function pauseFamily(test: { nodes: string[]; opts: RunOptions }): FaultFamily {
-  const spec = parseTargets(String(test.opts.pauseTargets ?? 'one'), '--pause-targets');
+export interface PauseOptions {
+  /** Which nodes each pause hits (default one). */
+  targets?: TargetSpec;
+}
+
+/** SIGSTOP of the system's process on some nodes, then SIGCONT. */
+export function pause(o: PauseOptions = {}, nodes: readonly string[] = []): FaultFamily {
+  const targets = o.targets ?? 'one';
   return {
     name: 'pause',
+    options: [targetsOption('pauseTargets', targets, 'each pause hits')],
+    configure: (opts) => pause({ targets: opts.pauseTargets as TargetSpec }, opts.nodes),
+    refuse: ({ db }) => (db.pause && db.resume ? undefined : `--nemesis pause needs a system whose processes can be paused and resumed; the ${db.name} system cannot (it has no pause and resume).`),
     nemesis: pauseNemesis(),
-    start: (ctx: GenContext) => ({ f: 'pause', value: pickTargets(spec, test.nodes, ctx.rng) }),
+    start: (ctx: GenContext) => ({ f: 'pause', value: pickTargets(targets, nodes, ctx.rng) }),
     stop: () => ({ f: 'resume', value: 'all' }),
     final: [{ f: 'resume', value: 'all' }],
     band: { name: 'pause', start: ['pause'], stop: ['resume'], color: '#f4d6a6' },

@@ -2,8 +2,7 @@
 // and leave the system healthy for an interval. Families are dealt from a shuffled deck (seeded),
 // so every requested fault happens once per round, in a random order.
 import { type FilledOp, type Gen, type GenContext, type GenResult, PENDING, fill } from '../src/generator/index.ts';
-import type { Op } from '../src/types.ts';
-import type { FaultFamily } from './family.ts';
+import type { FaultFamily, Op } from '../src/types.ts';
 
 class AlternatingFaults implements Gen {
   constructor(

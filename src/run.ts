@@ -1,6 +1,6 @@
 // The run lifecycle (DESIGN.md §4): provision, set up, run the generator with faults, final phase,
 // teardown (always, also on Ctrl-C or a crash), check, store, report.
-// src/ knows nothing of particular workloads, systems or checkers: they come in through Registries.
+// The engine knows nothing of particular workloads, systems or checkers: they come resolved.
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -11,19 +11,23 @@ import { FileLogger, type Level } from './log.ts';
 import { Rng } from './rng.ts';
 import { createRunDir, updateLatest, writeJson } from './store.ts';
 import { packageVersion } from './util/paths.ts';
-import { RunAbortedError, UsageError, errorMessage } from './errors.ts';
+import { RunAbortedError, errorMessage } from './errors.ts';
 import type {
   CheckResult, Checker, Client, ClientFactory, Cluster, Db, History, NemesisPackage, Op, PerfBand, Provider, RunOptions, TestInfo, Workload,
 } from './types.ts';
 
-export interface Registries {
-  workloads: Record<string, (opts: RunOptions) => Workload>;
-  /** Builds the system under test; throws UsageError for unknown names. */
-  db(opts: RunOptions): Db;
-  providers: Record<string, Provider>;
-  nemesisPackage(test: TestInfo): NemesisPackage;
+/** A test ready to run: every part chosen, configured and checked (src/api/resolve.ts). */
+export interface ResolvedTest {
+  name: string;
+  opts: RunOptions;
+  nodes: string[];
+  workload: Workload;
+  client: ClientFactory;
+  db: Db;
+  nemesis: NemesisPackage;
+  provider: Provider;
   /** The workload's checker composed with the checks every run gets. */
-  fullChecker(workload: Workload, perf: readonly PerfBand[]): Checker;
+  checker: Checker;
   renderReport(input: ReportInput): string;
 }
 
@@ -62,29 +66,20 @@ export function runGenerator(workload: Workload, pkg: NemesisPackage, opts: RunO
   return phases(
     main,
     pkg.finalGenerator ? nemesis(pkg.finalGenerator) : null,
-    // Recovery time only matters when there were faults to recover from.
-    pkg.generator && opts.recoveryTime > 0 ? nemesis(sleep(opts.recoveryTime)) : null,
+    // Faults undone, the system gets time to recover (and replicas to converge) before the final
+    // operations, as Maelstrom always gives it.
+    workload.finalGenerator && opts.recoveryTime > 0 ? nemesis(sleep(opts.recoveryTime)) : null,
     workload.finalGenerator ? clients(workload.finalGenerator) : null,
   );
 }
 
-export async function runTest(opts: RunOptions, reg: Registries, ui: RunUi = {}, stop?: AbortSignal): Promise<RunOutcome> {
-  // Everything that can be refused is refused before anything is started.
-  const wlCtor = reg.workloads[opts.workload];
-  if (!wlCtor) throw new UsageError(`Unknown workload "${opts.workload}"; valid workloads are: ${Object.keys(reg.workloads).join(', ')}.`);
-  const provider = reg.providers[opts.provider];
-  if (!provider) throw new UsageError(`Unknown provider "${opts.provider}"; valid providers are: ${Object.keys(reg.providers).join(', ')}.`);
-  const db = reg.db(opts);
-  const workload = wlCtor(opts);
-  const factory: ClientFactory | undefined = db.clients[opts.workload] ?? (db.speaksNodeProtocol ? workload.protocolClient : undefined);
-  if (!factory) throw new UsageError(`The ${db.name} system does not support the ${opts.workload} workload.`);
-
-  const nodes = Array.from({ length: opts.nodeCount }, (_, i) => `n${i + 1}`);
-  const run = createRunDir(opts.store, opts.workload);
+export async function runTest(t: ResolvedTest, ui: RunUi = {}, stop?: AbortSignal): Promise<RunOutcome> {
+  const { opts, workload, db, nodes } = t;
+  const run = createRunDir(opts.store, t.name);
   const log = new FileLogger(path.join(run.dir, 'jepsen.log'), ui.log);
   const t0 = performance.now();
   const test: TestInfo = {
-    name: opts.workload,
+    name: t.name,
     runId: path.basename(run.dir),
     seed: opts.seed,
     opts,
@@ -95,14 +90,14 @@ export async function runTest(opts: RunOptions, reg: Registries, ui: RunUi = {},
     rng: new Rng(opts.seed).fork(0x7465), // 'te'
     now: () => Math.round((performance.now() - t0) * 1e6),
   };
-  const pkg = reg.nemesisPackage(test);
+  const pkg = t.nemesis;
   ui.onBands?.(pkg.perf);
   writeJson(path.join(run.dir, 'test.json'), {
     name: test.name, runId: test.runId, seed: opts.seed, nodes, concurrency: opts.concurrency, opts,
     versions: { 'jepsen-ts': packageVersion(), node: process.version }, started: new Date().toISOString(),
   });
   updateLatest(run);
-  log.info(`run ${test.runId}: ${opts.workload} on ${db.name}, provider ${opts.provider}, seed ${opts.seed}`);
+  log.info(`run ${test.runId}: ${t.name} (${workload.name} workload) on ${db.name}, provider ${t.provider.name}, seed ${opts.seed}`);
 
   const history = new HistoryRecorder(path.join(run.dir, 'history.jsonl'));
   if (ui.onOp) history.onOp(ui.onOp);
@@ -115,7 +110,8 @@ export async function runTest(opts: RunOptions, reg: Registries, ui: RunUi = {},
 
   try {
     ui.onPhase?.('provisioning');
-    cluster = await provider.provision({ nodes, storeDir: run.dir, seed: opts.seed, log, opts });
+    const needs = { clock: pkg.perf.some((b) => b.name === 'clock'), packet: pkg.perf.some((b) => b.name === 'packet') };
+    cluster = await t.provider.provision({ nodes, storeDir: run.dir, seed: opts.seed, log, opts, needs });
     test.cluster = cluster;
     test.db = db;
     await Promise.all(cluster.nodes.map((n) => db.teardown(test, n)));
@@ -123,7 +119,7 @@ export async function runTest(opts: RunOptions, reg: Registries, ui: RunUi = {},
     await Promise.all(cluster.nodes.map((n) => db.setup(test, n)));
     if (interrupt.signal.aborted) throw new RunAbortedError('Interrupted during set-up.');
 
-    const proto = factory(opts);
+    const proto = t.client();
     const handles = cluster.nodes;
     const pool: WorkerPool = {
       nodeOf: (t) => handles[t % handles.length],
@@ -163,8 +159,7 @@ export async function runTest(opts: RunOptions, reg: Registries, ui: RunUi = {},
   }
 
   ui.onPhase?.('checking');
-  const checker = reg.fullChecker(workload, pkg.perf);
-  const results = await checker.check(test, history.ops, { ...opts });
+  const results = await t.checker.check(test, history.ops, { ...opts });
   const interrupted = interrupt.signal.aborted;
   if (interrupted && results.valid === true) {
     results.valid = 'unknown';
@@ -172,7 +167,7 @@ export async function runTest(opts: RunOptions, reg: Registries, ui: RunUi = {},
   }
   writeJson(path.join(run.dir, 'results.json'), results);
   const reportPath = path.join(run.dir, 'report.html');
-  fs.writeFileSync(reportPath, reg.renderReport({ test: { ...test, opts }, history: history.ops, results, perf: pkg.perf }));
+  fs.writeFileSync(reportPath, t.renderReport({ test: { ...test, opts }, history: history.ops, results, perf: pkg.perf }));
   log.info(`verdict: ${results.valid}`);
   log.close();
   return { valid: results.valid, results, dir: run.dir, reportPath, seed: opts.seed, interrupted, history: history.ops };

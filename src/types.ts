@@ -1,10 +1,13 @@
 // The core data and interfaces of jepsen-ts (DESIGN.md §3). Everything else is built on these;
-// keep them small.
+// keep them small. These are the types a user's test is written against.
 import type { Logger } from './log.ts';
 import type { Rng } from './rng.ts';
 import type { OpError } from './op-errors.ts';
+import type { OptionSpec, OptionValues } from './options.ts';
+import type { GenLike } from './generator/core.ts';
 
 export type { OpError } from './op-errors.ts';
+export type { OptionSpec, OptionValues } from './options.ts';
 
 export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
 export type Process = number | 'nemesis';
@@ -22,38 +25,29 @@ export interface Op<F extends string = string, V = unknown> {
 
 export type History = readonly Op[];
 
-/** What a client or nemesis returns: the completion, before the interpreter stamps index/time. */
+/** What a client or nemesis returns: the completion, before the interpreter stamps index/time.
+ *  An error may be given as plain text; it is recorded as { text }. */
 export type Completion<O extends Op = Op> = Omit<O, 'index' | 'time' | 'error'> & { index?: number; time?: number; error?: OpError | string };
 
-export type WorkloadName = 'counter' | 'register' | 'lock' | 'queue' | 'cache';
-
-/** Options of a run, after validation. Secrets never go here (this is written to test.json). */
-export interface RunOptions {
-  workload: string;
-  db: string;
-  flavor?: string;
-  bin?: string;
-  binArgs: string[];
-  provider: string;
-  nodeCount: number;
-  concurrency: number;
-  rate: number;
-  timeLimit: number;
-  opTimeout: number;
-  nemesis: string[];
-  nemesisInterval: number;
-  partitionShape: string;
-  killTargets: string;
-  recoveryTime: number;
-  seed: number;
-  store: string;
-  latency: number;
-  latencyDist: 'constant' | 'uniform' | 'exponential';
-  loss: number;
-  initTimeout: number;
-  consistency?: 'linearizable' | 'eventual';
-  decrements: boolean;
-  [k: string]: unknown;
+/** Options of a run, after validation: the engine's own (typed here) and every component's
+ *  (read through the index). Secrets never go here: this is written to test.json. */
+export interface RunOptions extends OptionValues {
+  /** Derived, not options: the workload's name and the nodes' names. */
+  readonly workload: string;
+  readonly nodes: readonly string[];
+  readonly nodeCount: number;
+  readonly concurrency: number;
+  readonly rate: number;
+  readonly timeLimit: number;
+  readonly opTimeout: number;
+  readonly nemesis: readonly string[];
+  readonly nemesisInterval: number;
+  readonly recoveryTime: number;
+  readonly seed: number;
+  readonly store: string;
+  readonly provider: string;
+  readonly leaveDbRunning: boolean;
+  readonly [k: string]: unknown;
 }
 
 /** Everything a client, db, nemesis or checker may know about the running test. */
@@ -62,6 +56,7 @@ export interface TestInfo {
   runId: string;
   seed: number;
   opts: RunOptions;
+  /** Node names, n1..nN (or the hosts given to the ssh provider). */
   nodes: string[];
   concurrency: number;
   storeDir: string;
@@ -70,6 +65,7 @@ export interface TestInfo {
   rng: Rng;
   /** Nanoseconds since the run started, on the monotonic clock. */
   now(): number;
+  /** The cluster, once provisioned: `test.cluster.nodes` lists every node's handle. */
   cluster?: Cluster;
   db?: Db;
 }
@@ -80,6 +76,7 @@ export interface ExecResult {
   stderr: string;
 }
 
+/** How the controller runs commands and moves files on a node: docker exec, ssh, or a local spawn. */
 export interface Remote {
   exec(argv: string[], opts?: { stdin?: string; env?: Record<string, string>; timeoutMs?: number }): Promise<ExecResult>;
   upload(localPath: string, remotePath: string): Promise<void>;
@@ -88,7 +85,13 @@ export interface Remote {
 
 export interface NodeHandle {
   name: string;
+  /** The address at which the controller reaches this node: a container's IP, an SSH host, a
+   *  loopback address of its own on the local provider. */
+  host: string;
   remote: Remote;
+  /** A directory of this node's own on its machine, for the system's data; kept across restarts
+   *  within a run (local: under the run's temporary directory; docker and ssh: /var/lib/jepsen). */
+  dir: string;
 }
 
 /** A grudge: for each node, the set of nodes whose messages it drops (Jepsen's term). */
@@ -114,6 +117,8 @@ export interface ClockControl {
   set(offsets: Record<string, number>): Promise<void>;
   /** Every node's current offset in milliseconds. */
   offsets(): Record<string, number>;
+  /** The environment a process on this node starts with so that its clock can be moved. */
+  env(node: string): Record<string, string>;
 }
 
 export interface Cluster extends AsyncDisposable {
@@ -124,20 +129,47 @@ export interface Cluster extends AsyncDisposable {
   clock?: ClockControl;
 }
 
+/** What a run needs of its cluster, known before provisioning. */
+export interface ClusterNeeds {
+  /** Node clocks the clock nemesis can move. */
+  clock: boolean;
+  /** Packet faults (delay, loss, duplication, reordering). */
+  packet: boolean;
+}
+
 export interface ClusterSpec {
   nodes: string[];
   storeDir: string;
   seed: number;
   log: Logger;
   opts: RunOptions;
+  needs: ClusterNeeds;
 }
 
-export interface Provider {
+/**
+ * A part of a test that takes command-line options (Jepsen's :opt-spec): a workload, a system, a
+ * nemesis, a provider. `options` lists what it reads (or, for a part that chooses among others,
+ * what it reads given the values known so far); `configure` returns the part rebuilt with resolved
+ * values. Values set in code when the part was made are its defaults; the command line overrides.
+ */
+export interface Configurable<T> {
+  options?: readonly OptionSpec[] | ((given: OptionValues) => readonly OptionSpec[]);
+  configure?(opts: RunOptions): T;
+  /** Values this part suggests for other parts' options (a CRDT suggests eventual consistency). */
+  suggest?(given: OptionValues): OptionValues;
+}
+
+export interface Provider extends Configurable<Provider> {
   name: string;
   provision(spec: ClusterSpec): Promise<Cluster>;
+  /** The nodes' names when the provider decides them (the ssh provider's hosts); default n1..nN. */
+  nodeNames?(opts: RunOptions): string[];
+  /** Why this provider cannot run the given test (a missing capability), or undefined. */
+  refuse?(ctx: RefusalContext): string | undefined;
 }
 
 export interface Client<O extends Op = Op> {
+  /** A client for one worker, connected to one node (it may reach others through test.cluster). */
   open(test: TestInfo, node: NodeHandle): Promise<Client<O>>;
   setup?(test: TestInfo): Promise<void>;
   invoke(test: TestInfo, op: O, signal: AbortSignal): Promise<Completion<O>>;
@@ -145,9 +177,10 @@ export interface Client<O extends Op = Op> {
   close(test: TestInfo): Promise<void>;
 }
 
-export type ClientFactory = (opts: RunOptions) => Client<any>;
+export type ClientFactory = () => Client<any>;
 
-export interface Db {
+/** How a system is installed and run on one node (Jepsen's db). */
+export interface Db extends Configurable<Db> {
   name: string;
   setup(test: TestInfo, node: NodeHandle): Promise<void>;
   teardown(test: TestInfo, node: NodeHandle): Promise<void>;
@@ -157,10 +190,15 @@ export interface Db {
   resume?(test: TestInfo, node: NodeHandle): Promise<void>;
   primaries?(test: TestInfo): Promise<string[]>;
   logFiles?(test: TestInfo, node: NodeHandle): Promise<string[]>;
-  /** Which workloads it supports, and with what client. */
-  clients: Partial<Record<string, ClientFactory>>;
-  /** Nodes speak the node protocol: any workload's protocol client works against them. */
+  /** Clients for the workloads it supports, by workload name. */
+  clients?: Partial<Record<string, ClientFactory>>;
+  /** Nodes speak the node protocol: a workload's protocol client works against them, and the
+   *  local provider's router carries (and partitions) their messages. */
   speaksNodeProtocol?: boolean;
+  /** Providers it runs on (default: any). */
+  providers?: readonly string[];
+  /** Why this system cannot run the given test (clock faults on a Go program...), or undefined. */
+  refuse?(ctx: RefusalContext): string | undefined;
 }
 
 export interface Nemesis {
@@ -178,11 +216,34 @@ export interface PerfBand {
   color: string;
 }
 
+/** One kind of fault: its nemesis, how to start and stop it, what undoes it for good, its band. */
+export interface FaultFamily extends Configurable<FaultFamily> {
+  name: string;
+  nemesis: Nemesis;
+  start(ctx: import('./generator/core.ts').GenContext): import('./generator/core.ts').OpSpec;
+  stop(ctx: import('./generator/core.ts').GenContext): import('./generator/core.ts').OpSpec;
+  /** Ops that undo the fault for good, run in the final phase. */
+  final: import('./generator/core.ts').OpSpec[];
+  band: PerfBand;
+  /** Why this fault cannot be injected in the given test (one node to partition...), or undefined. */
+  refuse?(ctx: RefusalContext): string | undefined;
+}
+
 export interface NemesisPackage {
   nemesis: Nemesis;
-  generator: import('./generator/core.ts').GenLike;
-  finalGenerator: import('./generator/core.ts').GenLike;
+  generator: GenLike;
+  finalGenerator: GenLike;
   perf: PerfBand[];
+}
+
+/** What a part is told when asked whether it can take part in a test. */
+export interface RefusalContext {
+  opts: RunOptions;
+  provider: string;
+  /** The names of the faults the run will inject. */
+  nemeses: readonly string[];
+  db: Db;
+  workload: Workload;
 }
 
 export interface CheckOpts {
@@ -199,10 +260,12 @@ export interface Checker<R extends CheckResult = CheckResult> {
   check(test: TestInfo | null, history: History, opts: CheckOpts): R | Promise<R>;
 }
 
-export interface Workload {
+/** What clients do (generator), what they do once the faults are over (final generator), and what
+ *  makes the history correct (checker). */
+export interface Workload extends Configurable<Workload> {
   name: string;
-  generator: import('./generator/core.ts').GenLike;
-  finalGenerator?: import('./generator/core.ts').GenLike;
+  generator: GenLike;
+  finalGenerator?: GenLike;
   checker: Checker;
   /** A client speaking the node protocol, used against systems whose nodes speak it. */
   protocolClient?: ClientFactory;

@@ -20,7 +20,7 @@ const skip = lib ? false : 'libfaketime is not installed (Debian package faketim
 function spec(n: number) {
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-test-'));
   const opts = { latency: 0, latencyDist: 'constant', loss: 0, initTimeout: 5, nemesis: ['clock'] } as unknown as RunOptions;
-  return { nodes: Array.from({ length: n }, (_, i) => `n${i + 1}`), storeDir, seed: 1, log: silentLogger, opts };
+  return { nodes: Array.from({ length: n }, (_, i) => `n${i + 1}`), storeDir, seed: 1, log: silentLogger, opts, needs: { clock: true, packet: false } };
 }
 
 async function nodeTime(c: LocalCluster, node: string): Promise<number> {

@@ -27,7 +27,7 @@ async function labelled(): Promise<{ containers: number; networks: number }> {
 async function cluster(n: number): Promise<DockerCluster> {
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-docker-'));
   const opts = { nemesis: [] } as unknown as RunOptions;
-  return (await dockerProvider.provision({ nodes: Array.from({ length: n }, (_, i) => `n${i + 1}`), storeDir, seed: 1, log: silentLogger, opts })) as DockerCluster;
+  return (await dockerProvider.provision({ nodes: Array.from({ length: n }, (_, i) => `n${i + 1}`), storeDir, seed: 1, log: silentLogger, opts, needs: { clock: false, packet: false } })) as DockerCluster;
 }
 
 /** Can `from` open a TCP connection to `to`'s port 7000 (a redis-server started for the test)? */

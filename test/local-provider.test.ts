@@ -14,7 +14,7 @@ const relay = fileURLToPath(new URL('./fixtures/relay-node.mjs', import.meta.url
 async function cluster(n = 3): Promise<LocalCluster> {
   const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-test-'));
   const opts = { latency: 0, latencyDist: 'constant', loss: 0, initTimeout: 5 } as unknown as RunOptions;
-  const c = new LocalCluster({ nodes: Array.from({ length: n }, (_, i) => `n${i + 1}`), storeDir, seed: 1, log: silentLogger, opts });
+  const c = new LocalCluster({ nodes: Array.from({ length: n }, (_, i) => `n${i + 1}`), storeDir, seed: 1, log: silentLogger, opts, needs: { clock: false, packet: false } });
   await Promise.all(c.nodes.map((node) => node.proc.launch({ argv: [process.execPath, relay] })));
   return c;
 }

@@ -5,9 +5,8 @@ import * as g from '../src/generator/index.ts';
 import { Rng } from '../src/rng.ts';
 import { alternatingFaults } from '../nemeses/schedule.ts';
 import { PARTITION_SHAPES, partitionGrudge } from '../nemeses/partition.ts';
-import { TARGET_SPECS, pickTargets } from '../nemeses/kill.ts';
-import type { FaultFamily } from '../nemeses/family.ts';
-import type { Grudge } from '../src/types.ts';
+import { TARGET_SPECS, pickTargets } from '../nemeses/family.ts';
+import type { FaultFamily, Grudge } from '../src/types.ts';
 
 const nodes = (n: number) => Array.from({ length: n }, (_, i) => `n${i + 1}`);
 const hears = (gr: Grudge, a: string, b: string) => !(gr[b] ?? []).includes(a); // b hears a

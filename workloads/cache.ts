@@ -2,11 +2,11 @@
 // unique values, so every read names the write it saw. Checked for linearizability per key,
 // session guarantees per client, and stale reads (how many versions, how many ms behind).
 import { type Gen, type GenContext, type GenResult, fill } from '../src/generator/index.ts';
-import type { RunOptions, Workload } from '../src/types.ts';
+import type { Workload } from '../src/types.ts';
 import { compose } from '../checkers/compose.ts';
 import { linearizableChecker } from '../checkers/linearizable/index.ts';
 import { checkSession } from '../checkers/session.ts';
-import { registerProtocolClient } from './register.ts';
+import { checkTimeoutOption, registerProtocolClient } from './register.ts';
 
 /** Half reads, half writes of unique values (thread in the millions, a counter below). */
 class CacheOps implements Gen {
@@ -22,12 +22,27 @@ class CacheOps implements Gen {
   }
 }
 
-export function cacheWorkload(opts: RunOptions): Workload {
+export interface CacheOptions {
+  /** Independent keys (default 5). */
+  keyCount?: number;
+  /** Seconds the linearizability checker may take (default 60). */
+  checkTimeout?: number;
+}
+
+/** Reads and writes of unique values through a cache tier: linearizability, sessions, staleness. */
+export function cache(o: CacheOptions = {}): Workload {
+  const keys = o.keyCount ?? 5;
+  const checkTimeout = o.checkTimeout ?? 60;
   return {
     name: 'cache',
-    generator: new CacheOps(Number(opts.keyCount ?? 5)),
+    options: [
+      { name: 'keyCount', type: 'integer', default: keys, min: 1, max: 1000, description: 'Independent keys' },
+      checkTimeoutOption(checkTimeout),
+    ],
+    configure: (opts) => cache({ keyCount: opts.keyCount as number, checkTimeout: opts.checkTimeout as number }),
+    generator: new CacheOps(keys),
     checker: compose({
-      linearizable: linearizableChecker({ name: 'register', init: null, options: { nilReadIsUnknown: false } }, { timeout: Number(opts.checkTimeout ?? 60) }),
+      linearizable: linearizableChecker({ name: 'register', init: null, options: { nilReadIsUnknown: false } }, { timeout: checkTimeout }),
       session: { check: (_t, h) => checkSession(h) },
     }),
     protocolClient: registerProtocolClient,

@@ -1,15 +1,8 @@
-// The workload registry: name -> constructor. One file per workload.
-import type { RunOptions, Workload } from '../src/types.ts';
-import { counterWorkload } from './counter.ts';
-import { registerWorkload } from './register.ts';
-import { queueWorkload } from './queue.ts';
-import { cacheWorkload } from './cache.ts';
-import { lockWorkload } from './lock.ts';
+// The built-in workloads, by name. One file per workload (client + generator + checker together).
+import { cache } from './cache.ts';
+import { counter } from './counter.ts';
+import { lock } from './lock.ts';
+import { queue } from './queue.ts';
+import { register } from './register.ts';
 
-export const workloads: Record<string, (opts: RunOptions) => Workload> = {
-  counter: counterWorkload,
-  register: registerWorkload,
-  queue: queueWorkload,
-  cache: cacheWorkload,
-  lock: lockWorkload,
-};
+export const workloads = { counter, register, lock, queue, cache };

@@ -7,12 +7,12 @@
 // taken by a timed-out acquire is not abandoned for the rest of the run.
 import { eachThread, type Gen, type GenContext, type GenResult, fill } from '../src/generator/index.ts';
 import { ProtocolClient } from '../src/protocol-client.ts';
-import { UsageError } from '../src/errors.ts';
 import { ErrorCode, hasCode } from '../src/op-errors.ts';
-import type { Op, RunOptions, Workload } from '../src/types.ts';
+import type { Op, Workload } from '../src/types.ts';
 import { compose } from '../checkers/compose.ts';
 import { checkLocks, type LockValue } from '../checkers/lock.ts';
 import { linearizableChecker } from '../checkers/linearizable/index.ts';
+import { checkTimeoutOption } from './register.ts';
 
 export type LockOp = Op<'acquire' | 'release', LockValue>;
 
@@ -65,16 +65,33 @@ export const lockProtocolClient = () =>
     readOnly: () => false,
   });
 
-export function lockWorkload(opts: RunOptions): Workload {
-  const locks = Number(opts.keyCount ?? 10);
-  const holdMs = Number(opts.holdMs ?? 3000);
-  if (!Number.isInteger(locks) || locks < 1) throw new UsageError(`--key-count ${String(opts.keyCount)}: the lock workload needs a whole number of locks, 1 or more.`);
-  if (!(holdMs >= 0)) throw new UsageError(`--hold-ms ${String(opts.holdMs)}: expected a number of milliseconds, 0 or more.`);
+export interface LockOptions {
+  /** Named locks (default 10). */
+  keyCount?: number;
+  /** The longest a worker holds a lock, in ms (default 3000). */
+  holdMs?: number;
+  /** Seconds the linearizability checker may take (default 60). */
+  checkTimeout?: number;
+}
+
+/** Every worker, as its own owner, acquires one of a few locks, holds it a while, releases it. */
+export function lock(o: LockOptions = {}): Workload {
+  const locks = o.keyCount ?? 10;
+  const holdMs = o.holdMs ?? 3000;
+  const checkTimeout = o.checkTimeout ?? 60;
   return {
     name: 'lock',
+    options: [
+      { name: 'keyCount', type: 'integer', default: locks, min: 1, max: 1000, description: 'Named locks' },
+      { name: 'holdMs', type: 'number', default: holdMs, min: 0, unit: 'ms', description: 'Hold each lock for a quarter to all of this many ms' },
+      checkTimeoutOption(checkTimeout),
+    ],
+    configure: (opts) => lock({ keyCount: opts.keyCount as number, holdMs: opts.holdMs as number, checkTimeout: opts.checkTimeout as number }),
+    // Many owners per node: a fault must find holders on a node, and waiters to take over.
+    suggest: () => ({ concurrency: '4n' }),
     generator: eachThread(new LockCycle({ locks, holdMs })),
     checker: compose({
-      linearizable: linearizableChecker({ name: 'mutex', init: null }, { timeout: Number(opts.checkTimeout ?? 60) }),
+      linearizable: linearizableChecker({ name: 'mutex', init: null }, { timeout: checkTimeout }),
       overlaps: { check: (_t, h) => checkLocks(h) },
     }),
     protocolClient: lockProtocolClient,

@@ -8,7 +8,7 @@ import { isLocalNode } from '../src/providers/local/index.ts';
 import { AbortError, type ClientConnection } from '../src/providers/local/services.ts';
 import { UsageError } from '../src/errors.ts';
 import { ErrorCode, hasCode } from '../src/op-errors.ts';
-import type { Client, Completion, NodeHandle, Op, RunOptions, TestInfo, Workload } from '../src/types.ts';
+import type { Client, Completion, NodeHandle, Op, TestInfo, Workload } from '../src/types.ts';
 import { checkQueue, type Delivery } from '../checkers/queue.ts';
 
 const QUEUE = 'jepsen';
@@ -97,16 +97,27 @@ class QueueClient implements Client {
   }
 }
 
-export function queueWorkload(opts: RunOptions): Workload {
-  const delivery = String(opts.delivery ?? 'at-least-once');
-  if (delivery !== 'at-least-once' && delivery !== 'exactly-once') {
-    throw new UsageError(`--delivery ${delivery}: expected at-least-once or exactly-once.`);
-  }
+export interface QueueOptions {
+  /** at-least-once tolerates duplicate deliveries; exactly-once does not. */
+  delivery?: Delivery;
+  /** Values of one producer must come out in order. */
+  fifo?: boolean;
+}
+
+/** Clients enqueue unique values and dequeue (and acknowledge) them; a final drain empties it. */
+export function queue(o: QueueOptions = {}): Workload {
+  const delivery = o.delivery ?? 'at-least-once';
+  const fifo = o.fifo ?? false;
   return {
     name: 'queue',
+    options: [
+      { name: 'delivery', type: 'string', default: delivery, choices: ['at-least-once', 'exactly-once'], description: 'Queue checking: at-least-once tolerates duplicates, exactly-once does not' },
+      { name: 'fifo', type: 'boolean', default: fifo, description: 'Queue checking: values of one producer come out in order' },
+    ],
+    configure: (opts) => queue({ delivery: opts.delivery as Delivery, fifo: opts.fifo as boolean }),
     generator: new QueueOps(),
     finalGenerator: clients(eachThread(limit(5000, new Drain()))),
-    checker: { check: (_t, h) => checkQueue(h, { delivery: delivery as Delivery, fifo: Boolean(opts.fifo) }) },
+    checker: { check: (_t, h) => checkQueue(h, { delivery, fifo }) },
     protocolClient: () => new QueueClient(),
   };
 }

@@ -2,7 +2,7 @@
 // (Maelstrom lin-kv bodies), checked for linearizability against a cas-register per key.
 import { type GenContext } from '../src/generator/index.ts';
 import { ProtocolClient } from '../src/protocol-client.ts';
-import type { Op, RunOptions, Workload } from '../src/types.ts';
+import type { Op, OptionSpec, Workload } from '../src/types.ts';
 import { linearizableChecker } from '../checkers/linearizable/index.ts';
 
 export interface KeyedValue { key: number; value: unknown }
@@ -25,8 +25,22 @@ export const registerProtocolClient = () =>
     errorAsOk: (op, code) => (op.f === 'read' && code === KEY_DOES_NOT_EXIST ? { key: op.value.key, value: null } : undefined),
   });
 
-export function registerWorkload(opts: RunOptions): Workload {
-  const keys = Number(opts.keyCount ?? 5);
+/** --check-timeout, shared by the workloads checked for linearizability. */
+export const checkTimeoutOption = (dflt = 60): OptionSpec<number> => ({
+  name: 'checkTimeout', type: 'number', default: dflt, above: 0, unit: 's', description: 'Seconds the checker may take before answering unknown',
+});
+
+export interface RegisterOptions {
+  /** Independent keys (default 5). */
+  keyCount?: number;
+  /** Seconds the linearizability checker may take (default 60). */
+  checkTimeout?: number;
+}
+
+/** Reads, writes and compare-and-sets on independent keys, checked per key against a cas-register. */
+export function register(o: RegisterOptions = {}): Workload {
+  const keys = o.keyCount ?? 5;
+  const checkTimeout = o.checkTimeout ?? 60;
   const gen = (ctx: GenContext) => {
     const key = ctx.rng.int(0, keys - 1);
     const r = ctx.rng.next();
@@ -36,9 +50,14 @@ export function registerWorkload(opts: RunOptions): Workload {
   };
   return {
     name: 'register',
+    options: [
+      { name: 'keyCount', type: 'integer', default: keys, min: 1, max: 1000, description: 'Independent keys' },
+      checkTimeoutOption(checkTimeout),
+    ],
+    configure: (opts) => register({ keyCount: opts.keyCount as number, checkTimeout: opts.checkTimeout as number }),
     generator: gen,
     // Keys start absent (nil), and nil is a value here: a read of nil after a write is stale.
-    checker: linearizableChecker({ name: 'cas-register', init: null, options: { nilReadIsUnknown: false } }, { timeout: Number(opts.checkTimeout ?? 60) }),
+    checker: linearizableChecker({ name: 'cas-register', init: null, options: { nilReadIsUnknown: false } }, { timeout: checkTimeout }),
     protocolClient: registerProtocolClient,
   };
 }

@@ -1,7 +1,7 @@
 // The built-in systems under test (the embedded default: nothing to install beyond npm install).
 // Each workload has a node program here and the flavors it can run as.
 import { UsageError } from '../../src/errors.ts';
-import type { Db, RunOptions } from '../../src/types.ts';
+import type { Db } from '../../src/types.ts';
 import { processDb } from '../process-db.ts';
 import { nodeArgv, sibling } from '../../src/util/paths.ts';
 
@@ -57,28 +57,43 @@ export const demoSystems: Record<string, DemoSystem> = {
   },
 };
 
-/** The flavor a run will use, or one clear sentence on why it cannot. */
-export function resolveDemoFlavor(workload: string, flavor: string | undefined): string {
+export interface DemoOptions {
+  /** The variant of the built-in system (see demoSystems). */
+  flavor?: string;
+  /** Queue: bound the queue; a full queue refuses enqueues. */
+  capacity?: number;
+  /** Lock, lease flavor: lease time to live in ms (default 300). */
+  leaseMs?: number;
+}
+
+/** The built-in system for one workload: node processes speaking the node protocol, on the
+ *  local provider. Its flavors are the designs under test (a naive counter, a CRDT, ...). */
+export function demo(workload: string, o: DemoOptions = {}): Db {
   const sys = demoSystems[workload];
-  if (!sys) {
-    throw new UsageError(`The built-in demo system has no ${workload} workload yet; it has: ${Object.keys(demoSystems).join(', ')}. Use --bin to test your own node.`);
-  }
-  const f = flavor ?? sys.defaultFlavor;
-  if (!sys.flavors[f]) {
-    throw new UsageError(`Unknown flavor "${f}" for ${workload}; valid flavors are: ${Object.keys(sys.flavors).join(', ')}.`);
-  }
-  return f;
-}
-
-export function demoConsistency(workload: string, flavor: string): 'linearizable' | 'eventual' {
-  return demoSystems[workload]?.flavors[flavor]?.consistency ?? 'linearizable';
-}
-
-export function demoDb(opts: RunOptions): Db {
-  const flavor = resolveDemoFlavor(opts.workload, opts.flavor);
-  const script = sibling(import.meta.url, `./${demoSystems[opts.workload].script}`);
-  return processDb(`demo/${opts.workload}/${flavor}`, () => ({
-    argv: [...nodeArgv(script), '--flavor', flavor, ...(opts.capacity ? ['--capacity', String(opts.capacity)] : []),
-      ...(opts.workload === 'lock' && opts.leaseMs ? ['--lease-ms', String(opts.leaseMs)] : [])],
-  }));
+  if (!sys) throw new UsageError(`The built-in demo system has no ${workload} workload; it has: ${Object.keys(demoSystems).join(', ')}. Use --bin to test your own node.`);
+  const flavor = o.flavor ?? sys.defaultFlavor;
+  const script = sibling(import.meta.url, `./${sys.script}`);
+  const argv = [...nodeArgv(script), '--flavor', flavor,
+    ...(o.capacity !== undefined ? ['--capacity', String(o.capacity)] : []),
+    ...(workload === 'lock' ? ['--lease-ms', String(o.leaseMs ?? 300)] : [])];
+  const db = processDb(`demo/${workload}/${flavor}`, () => ({ argv }));
+  return {
+    ...db,
+    providers: ['local'],
+    options: [
+      {
+        name: 'flavor', type: 'string', default: flavor, choices: Object.keys(sys.flavors),
+        description: `Variant of the built-in ${workload} system: ${Object.entries(sys.flavors).map(([f, d]) => `${f} (${d.description})`).join('; ')}`,
+      },
+      ...(workload === 'queue' ? [{ name: 'capacity', type: 'integer', min: 1, max: 1e9, description: 'Bound the built-in queue: a full queue refuses enqueues' } as const] : []),
+      ...(workload === 'lock' ? [{ name: 'leaseMs', type: 'integer', default: o.leaseMs ?? 300, min: 1, unit: 'ms', description: 'Lease time to live in ms (lease flavor)' } as const] : []),
+    ],
+    configure: (opts) => demo(workload, { flavor: opts.flavor as string, capacity: opts.capacity as number | undefined, leaseMs: opts.leaseMs as number | undefined }),
+    // A CRDT converges only eventually: check it that way unless told otherwise.
+    suggest: (given) => {
+      const f = typeof given.flavor === 'string' ? given.flavor : flavor;
+      const consistency = sys.flavors[f]?.consistency;
+      return consistency ? { consistency } : {};
+    },
+  };
 }

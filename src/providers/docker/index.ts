@@ -29,6 +29,8 @@ export function isDockerNode(node: NodeHandle): node is DockerNodeHandle {
 /** Where the node image keeps libfaketime, and the file each node's clock offset is read from. */
 export const FAKETIME_LIB = '/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1';
 export const CLOCK_FILE = '/run/jepsen/clock-offset';
+/** Each node's directory for the system's data. */
+export const NODE_DIR = '/var/lib/jepsen';
 
 const DEFAULT_SUBNETS = Array.from({ length: 16 }, (_, i) => `10.213.${i * 16}.0/24`);
 
@@ -141,10 +143,10 @@ export class DockerCluster implements Cluster {
         NetworkingConfig: { EndpointsConfig: { [netName]: { IPAMConfig: { IPv4Address: ips[i] }, Aliases: [name] } } },
       });
       await container.start();
-      return { name, container, ip: ips[i], remote: remoteFor(container) };
+      return { name, host: ips[i], dir: NODE_DIR, container, ip: ips[i], remote: remoteFor(container) };
     }));
-    if ((this.spec.opts.nemesis ?? []).includes('clock')) this.clock = this.clockControl();
-    if ((this.spec.opts.nemesis ?? []).includes('packet')) {
+    if (this.spec.needs.clock) this.clock = this.clockControl();
+    if (this.spec.needs.packet) {
       // Packet faults need the kernel's netem queueing discipline (sch_netem); some kernels
       // (minimal VM kernels, for one) are built without it.
       const probe = await this.nodes[0].remote.exec(['sh', '-c', 'tc qdisc replace dev eth0 root netem delay 1ms && tc qdisc del dev eth0 root']);
@@ -154,12 +156,6 @@ export class DockerCluster implements Cluster {
     }
     await Promise.all(this.nodes.map((n) => sh(n, `mkdir -p /run/jepsen && printf %s ${shq(offsetText(0))} > ${CLOCK_FILE}`)));
     this.spec.log.info(`docker: network ${netName} (${subnet}), containers ${this.nodes.map((n) => `${n.name}=${n.ip}`).join(' ')}`);
-  }
-
-  /** The environment a system's process starts with so the clock nemesis can move its clock. */
-  clockEnv(): Record<string, string> {
-    if (!this.clock) return {};
-    return faketimeEnv(FAKETIME_LIB, CLOCK_FILE);
   }
 
   private clockControl(): ClockControl {
@@ -172,6 +168,7 @@ export class DockerCluster implements Cluster {
         }));
       },
       offsets: () => Object.fromEntries(this.nodes.map((n) => [n.name, this.offsets.get(n.name) ?? 0])),
+      env: () => faketimeEnv(FAKETIME_LIB, CLOCK_FILE),
     };
   }
 
@@ -219,5 +216,11 @@ export class DockerCluster implements Cluster {
 
 export const dockerProvider: Provider = {
   name: 'docker',
+  options: [
+    {
+      name: 'dockerSubnet', type: 'string', defaultText: 'a free 10.213.x.0/24', description: "The subnet of the run's docker network",
+      validate: (v) => (/^\d{1,3}(\.\d{1,3}){3}\/(1[6-9]|2[0-8])$/.test(String(v)) ? undefined : 'expected an IPv4 subnet such as 10.213.0.0/24 (prefix /16 to /28)'),
+    },
+  ],
   provision: (spec) => DockerCluster.create(spec),
 };

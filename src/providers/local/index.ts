@@ -5,10 +5,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ClockControl, Cluster, ClusterSpec, ExecResult, Net, NodeHandle, Provider, Remote } from '../../types.ts';
+import { findLibfaketime } from './faketime.ts';
 import { Rng } from '../../rng.ts';
 import { FaketimeClocks } from './faketime.ts';
 import { NodeProcess } from './node-process.ts';
-import { Router } from './router.ts';
+import { Router, type LatencyDist } from './router.ts';
 import { ClientConnection, startServices } from './services.ts';
 
 export interface LocalNodeHandle extends NodeHandle {
@@ -63,7 +64,7 @@ export class LocalCluster implements Cluster {
   constructor(spec: ClusterSpec) {
     const o = spec.opts;
     // Checked before anything is started, so a missing libfaketime costs nothing to clean up.
-    const clocks = (o.nemesis ?? []).includes('clock') ? (dir: string) => new FaketimeClocks(dir, spec.nodes) : null;
+    const clocks = spec.needs.clock ? (dir: string) => new FaketimeClocks(dir, spec.nodes) : null;
     this.dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-'));
     let ft: FaketimeClocks | null = null;
     try {
@@ -74,19 +75,19 @@ export class LocalCluster implements Cluster {
     }
     if (ft) this.clock = ft;
     this.router = new Router({
-      latencyMs: o.latency,
-      latencyDist: o.latencyDist,
-      loss: o.loss,
+      latencyMs: Number(o.latency),
+      latencyDist: o.latencyDist as LatencyDist,
+      loss: Number(o.loss),
       rng: new Rng(spec.seed).fork(0x6e6574), // 'net'
     });
     startServices(this.router, new Rng(spec.seed).fork(0x737663)); // 'svc'
-    this.nodes = spec.nodes.map((name) => {
+    this.nodes = spec.nodes.map((name, i) => {
       const proc = new NodeProcess(
         name, spec.nodes, path.join(this.dataRoot, name), path.join(spec.storeDir, 'nodes', name, 'node.log'),
-        this.router, spec.log, o.initTimeout * 1000,
+        this.router, spec.log, Number(o.initTimeout) * 1000,
       );
       if (ft) proc.extraEnv = ft.env(name);
-      return { name, remote: localRemote, proc, connect: (id?: string) => this.connect(name, id) };
+      return { name, host: loopbackHost(i), dir: proc.dataDir, remote: localRemote, proc, connect: (id?: string) => this.connect(name, id) };
     });
     this.router.onUndeliverable = (msg) => {
       const client = this.clients.get(msg.src);
@@ -133,8 +134,33 @@ export class LocalCluster implements Cluster {
   }
 }
 
+/** Each local node gets a loopback address of its own (Linux routes all of 127/8 to lo), so a
+ *  system whose nodes listen on TCP can use the same port on every node, as on real hosts. */
+export function loopbackHost(i: number): string {
+  return `127.0.0.${11 + i}`;
+}
+
+const FAULTS_OF_THE_ROUTER = ['partition', 'packet'];
+
 export const localProvider: Provider = {
   name: 'local',
+  options: [
+    { name: 'latency', type: 'number', default: 2, min: 0, max: 60_000, description: 'Mean node-to-node message latency in ms' },
+    { name: 'latencyDist', type: 'string', default: 'exponential', choices: ['constant', 'uniform', 'exponential'], description: 'Distribution of message latency' },
+    { name: 'loss', type: 'number', default: 0, min: 0, max: 1, description: 'Probability of losing a node-to-node message' },
+    { name: 'initTimeout', type: 'number', default: 10, above: 0, unit: 's', description: 'Seconds a node has to answer init' },
+  ],
+  refuse({ nemeses, db }) {
+    // The controller is the network only for messages of the node protocol.
+    const net = nemeses.filter((n) => FAULTS_OF_THE_ROUTER.includes(n));
+    if (net.length && !db.speaksNodeProtocol) {
+      return `On the local provider the controller routes node-protocol messages only, so --nemesis ${net.join(',')} cannot reach the ${db.name} system's traffic; run it on --provider docker (or ssh), or drop ${net.join(' and ')}.`;
+    }
+    if (nemeses.includes('clock') && !findLibfaketime()) {
+      return 'The clock nemesis needs libfaketime, which is not installed: install the Debian package "faketime" (apt-get install faketime), or set JEPSEN_LIBFAKETIME to the library.';
+    }
+    return undefined;
+  },
   async provision(spec: ClusterSpec): Promise<Cluster> {
     return new LocalCluster(spec);
   },

@@ -1,0 +1,129 @@
+// `jepsen-ts run <test> [options]`: the options come from the parts of the chosen test (engine,
+// provider, nemeses, workload, system, the test's own), so they are parsed only once the test is
+// known; `--help` after the test lists exactly those. Each run prints its verdict, report and seed.
+import { Parser } from 'yargs/helpers';
+import { applicableOptions, resolveTest } from '../api/resolve.ts';
+import type { TestDefinition } from '../api/define.ts';
+import { catalogue } from '../catalogue.ts';
+import { EXIT, UsageError } from '../errors.ts';
+import { flagOf, mergeSpecs, nameOfFlag, type OptionSpec } from '../options.ts';
+import { Progress } from '../progress.ts';
+import { freshSeed } from '../rng.ts';
+import { runTest, type RunOutcome } from '../run.ts';
+import type { CheckResult } from '../types.ts';
+import { shortText } from '../util/values.ts';
+import { loadTest } from './load-test.ts';
+import { exitCodeFor, summary } from './summary.ts';
+
+interface Parsed {
+  target: string | undefined;
+  given: Record<string, unknown>;
+  help: boolean;
+}
+
+/** Splits argv into the target and the given flags (camelCase names, string values; a repeated
+ *  flag gives an array, which the option layer refuses unless the option is repeatable). */
+function parse(args: string[], booleans: readonly string[]): Parsed {
+  const raw = Parser(args, {
+    boolean: [...booleans.map((b) => flagOf(b).slice(2)), 'help'],
+    alias: { help: ['h'] },
+    configuration: {
+      'duplicate-arguments-array': true, 'camel-case-expansion': false, 'parse-numbers': false,
+      'parse-positional-numbers': false, 'boolean-negation': true, 'dot-notation': false, 'strip-aliased': true,
+    },
+  }) as Record<string, unknown> & { _: Array<string | number> };
+  const positionals = raw._.map(String);
+  if (positionals.length > 1) throw new UsageError(`Unexpected argument ${shortText(positionals[1], 40)}: \`run\` takes one test (a built-in name or a module path) and options.`);
+  const given: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (k === '_' || k === 'help' || k === 'h' || k === '$0') continue;
+    if (k.length === 1) throw new UsageError(`Unknown option -${k}; options are spelled out, e.g. --time-limit.`);
+    given[nameOfFlag(k)] = v;
+  }
+  return { target: positionals[0], given, help: raw.help === true };
+}
+
+function allBooleans(specs: readonly OptionSpec[]): string[] {
+  return specs.filter((s) => s.type === 'boolean').map((s) => s.name);
+}
+
+function catalogueBooleans(): readonly string[] {
+  return catalogue.booleanOptions();
+}
+
+function helpText(def: TestDefinition, given: Record<string, unknown>): string {
+  const groups = applicableOptions(def, given, catalogue, { fromCli: true });
+  const lines = [`Usage: jepsen-ts run ${def.name} [options]`, ''];
+  if (def.description) lines.push(def.description, '');
+  for (const g of groups) {
+    if (!g.specs.length) continue;
+    lines.push(`${g.group} options:`);
+    for (const s of g.specs) {
+      const flag = `  ${flagOf(s.name)}${s.type === 'boolean' ? '' : s.type === 'list' ? ' A,B' : ' VALUE'}`;
+      const dflt = s.defaultText ?? (s.default === undefined || (Array.isArray(s.default) && s.default.length === 0) ? undefined : Array.isArray(s.default) ? s.default.join(',') : String(s.default));
+      const choices = s.choices && !s.description.includes(s.choices.join(', ')) ? ` (${s.choices.join(', ')})` : '';
+      lines.push(`${flag.padEnd(30)} ${s.description}${choices}${dflt !== undefined ? ` [default: ${dflt}]` : ''}`);
+    }
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+export async function runCommand(args: string[]): Promise<number> {
+  const first = parse(args, catalogueBooleans());
+  if (first.target === undefined) {
+    if (first.help) {
+      process.stdout.write('Usage: jepsen-ts run <test> [options]\n\n<test> is a built-in test (counter, register, lock, queue, cache) or the path to a test module (./my-test.ts).\n`jepsen-ts run <test> --help` lists the options of that test.\n');
+      return EXIT.valid;
+    }
+    throw new UsageError('Name a test to run: a built-in one (counter, register, lock, queue, cache) or the path to a test module, e.g. `jepsen-ts run counter`.');
+  }
+  const def = await loadTest(first.target);
+  // Parse again knowing every boolean flag of this test.
+  const specs = mergeSpecs(applicableOptions(def, {}, catalogue, { fromCli: true }));
+  const { given, help } = parse(args, [...allBooleans(specs), ...catalogueBooleans()]);
+  if (help) {
+    process.stdout.write(helpText(def, given));
+    return EXIT.valid;
+  }
+  const base = resolveTest(def, { ...given, seed: given.seed ?? String(freshSeed()) }, catalogue, { fromCli: true });
+  const testCount = Number(base.opts.testCount);
+
+  const stop = new AbortController();
+  let sigints = 0;
+  const onSigint = () => {
+    sigints++;
+    if (sigints === 1) {
+      process.stderr.write('\nInterrupted: stopping the run and tearing down (Ctrl-C again to quit at once)...\n');
+      stop.abort();
+    } else {
+      process.exit(130); // the exit hooks still kill every node process
+    }
+  };
+  process.on('SIGINT', onSigint);
+  process.on('SIGTERM', onSigint);
+  const valids: Array<CheckResult['valid']> = [];
+  try {
+    for (let i = 0; i < testCount && !stop.signal.aborted; i++) {
+      const seed = (base.opts.seed + i) >>> 0;
+      const t = i === 0 ? base : resolveTest(def, { ...given, seed: String(seed) }, catalogue, { fromCli: true });
+      const o = t.opts;
+      const system = t.db.name === 'none' ? '' : ` on ${t.db.name}`;
+      process.stdout.write(`Running ${t.name}${system} with ${o.nodeCount} nodes, nemesis ${o.nemesis.join(',') || 'none'}, seed ${seed}${testCount > 1 ? ` (test ${i + 1} of ${testCount})` : ''}\n`);
+      const progress = new Progress(process.stdout, o.timeLimit);
+      let outcome: RunOutcome;
+      try {
+        outcome = await runTest(t, { onOp: progress.onOp, onPhase: progress.onPhase, onBands: progress.setBands }, stop.signal);
+      } finally {
+        progress.stop();
+      }
+      process.stdout.write(`${summary(outcome)}\n`);
+      valids.push(outcome.interrupted && outcome.valid === true ? 'unknown' : outcome.valid);
+    }
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+  }
+  if (stop.signal.aborted && valids.length === 0) return EXIT.unknown;
+  return exitCodeFor(valids);
+}

@@ -1,0 +1,45 @@
+// What a run prints when it ends: the verdict, each checker's verdict with its headline figures,
+// the report's path and the seed to replay it.
+import { EXIT } from '../errors.ts';
+import type { RunOutcome } from '../run.ts';
+import type { CheckResult } from '../types.ts';
+import { toJson } from '../util/values.ts';
+
+export function summary(out: RunOutcome): string {
+  const lines: string[] = [];
+  const word = (v: CheckResult['valid']) => (v === true ? 'valid' : v === false ? 'INVALID' : 'unknown');
+  for (const [name, r] of Object.entries(out.results)) {
+    if (name === 'valid' || !r || typeof r !== 'object') continue;
+    const res = r as CheckResult;
+    const extra: string[] = [];
+    // A composed workload checker: name its failing parts.
+    for (const [sub, v] of Object.entries(res)) {
+      if (v && typeof v === 'object' && 'valid' in v && (v as CheckResult).valid !== true) extra.push(`${sub} ${word((v as CheckResult).valid)}`);
+    }
+    const stale = (res.session as CheckResult | undefined)?.['stale-count'];
+    if (typeof stale === 'number' && stale > 0) extra.push(`${stale} stale reads`);
+    if (typeof res['lost-updates'] === 'number' && res['lost-updates'] > 0) extra.push(`${res['lost-updates']} lost updates`);
+    if (typeof res['error-count'] === 'number' && res['error-count'] > 0) extra.push(`${res['error-count']} bad reads`);
+    for (const k of ['lost', 'unexpected', 'duplicated'] as const) {
+      const n = res[`${k}-count`];
+      if (typeof n === 'number' && n > 0) extra.push(`${n} ${k}${k === 'duplicated' && res.delivery === 'at-least-once' ? ' (allowed at-least-once)' : ''}`);
+    }
+    const overlaps = (res.overlaps as CheckResult | undefined)?.['overlap-count'];
+    if (typeof overlaps === 'number' && overlaps > 0) extra.push(`${overlaps} overlapping holds`);
+    const lin = (res.culprit ? res : res.linearizable) as CheckResult | undefined;
+    const culprit = lin?.culprit as { process?: unknown; f?: string; value?: unknown; index?: number } | undefined;
+    if (culprit) extra.push(`cannot linearize process ${String(culprit.process)}'s ${culprit.f} of ${toJson(culprit.value)} at index ${culprit.index}${lin!.key !== undefined ? ` on key ${String(lin!.key)}` : ''}`);
+    if (typeof res.reason === 'string') extra.push(res.reason);
+    if (typeof res.error === 'string') extra.push(res.error);
+    lines.push(`  ${name.padEnd(12)} ${word(res.valid)}${extra.length ? ` (${extra.join('; ')})` : ''}`);
+  }
+  const verdict = out.interrupted && out.valid !== false ? 'Interrupted: no anomalies in what was recorded, but the run did not finish.' : out.valid === true ? 'Everything looks good! ヽ(‘ー`)ノ' : out.valid === false ? 'Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻' : 'Errors occurred during analysis, but no anomalies found. ಠ~ಠ';
+  return [`Verdict: ${word(out.valid)}${out.interrupted ? ' (interrupted)' : ''}`, ...lines, verdict, `Report: ${out.reportPath}`, `Seed: ${out.seed} (replay with --seed ${out.seed})`].join('\n');
+}
+
+export function exitCodeFor(valids: Array<CheckResult['valid']>): number {
+  if (valids.includes(false)) return EXIT.invalid;
+  if (valids.includes('unknown')) return EXIT.unknown;
+  return EXIT.valid;
+}
+
