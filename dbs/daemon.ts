@@ -1,87 +1,132 @@
-// A real server run as a daemon on a docker (or ssh) node: started with nohup under the clock
-// wrapper, its pid in a file, its output in a log that is copied into the store at teardown.
-// kill = SIGKILL of that pid, start = the same command again (the data directory is kept),
-// pause/resume = SIGSTOP/SIGCONT. Shared by the etcd and Redis adapters.
+// A server run as a daemon on every node, through the node's Remote — so the same system runs on
+// local, docker and ssh nodes: started in its own session and process group under the clock
+// wrapper (when the clock nemesis runs), its pid in a file, its output in a log that is copied into
+// the store at teardown. kill = SIGKILL of its process group, start = the same command again (the
+// node's directory is kept), pause/resume = SIGSTOP/SIGCONT. Shared by etcd, Redis and users' own
+// systems (dbs.daemon).
 import path from 'node:path';
-import { RunAbortedError, UsageError } from '../src/errors.ts';
-import { isDockerNode, type DockerCluster } from '../src/providers/docker/index.ts';
-import type { Db, ClientFactory, NodeHandle, TestInfo } from '../src/types.ts';
+import net from 'node:net';
+import { RunAbortedError } from '../src/errors.ts';
+import type { ClientFactory, Db, NodeHandle, TestInfo } from '../src/types.ts';
 import { sh, shq } from '../src/remote-shell.ts';
-
-export const DATA_DIR = '/var/lib/jepsen';
-const PID_FILE = '/run/jepsen/db.pid';
-const LOG_FILE = '/var/log/jepsen/db.log';
 
 export interface DaemonSpec {
   name: string;
-  /** The server's argv for this node. */
-  argv(test: TestInfo, node: NodeHandle): string[];
-  /** Waits until the server on this node answers (throws with a clear message if it never does). */
-  ready(test: TestInfo, node: NodeHandle): Promise<void>;
-  /** Runs once on every node before the first start (config files, directories). */
+  /** The server's argv on this node; it runs in the node's directory (node.dir). */
+  command(test: TestInfo, node: NodeHandle): string[];
+  /** Extra environment for the server. */
+  env?(test: TestInfo, node: NodeHandle): Record<string, string>;
+  /** A TCP port the server listens on at node.host: it is ready once that port accepts. */
+  port?: number;
+  /** Waits until the server on this node answers (throws a clear Error if it never does);
+   *  default: the port accepts connections. */
+  ready?(test: TestInfo, node: NodeHandle): Promise<void>;
+  /** How long a server may take to become ready, in ms (default 30 s). */
+  readyTimeoutMs?: number;
+  /** Runs on every node before the first start (config files, packages). */
   prepare?(test: TestInfo, node: NodeHandle): Promise<void>;
-  clients: Partial<Record<string, ClientFactory>>;
+  clients?: Partial<Record<string, ClientFactory>>;
   primaries?(test: TestInfo): Promise<string[]>;
+  /** Providers it runs on (default: any). */
+  providers?: readonly string[];
 }
 
-/** The node's address on the run network; a real server runs only on the docker provider. */
-export function nodeIp(node: NodeHandle, system: string): string {
-  if (!isDockerNode(node)) throw new UsageError(`${system} runs on real nodes: use --provider docker.`);
-  return node.ip;
-}
+/** Where the daemon's pid and log live on the node: beside its directory, so a wipe of the data keeps them. */
+const ctl = (node: NodeHandle) => `${node.dir}.jepsen`;
+const pidFile = (node: NodeHandle) => `${ctl(node)}/pid`;
+export const logFile = (node: NodeHandle) => `${ctl(node)}/daemon.log`;
 
-function requireDocker(test: TestInfo, node: NodeHandle, name: string): DockerCluster {
-  nodeIp(node, name);
-  return test.cluster as DockerCluster;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until host:port accepts a TCP connection. */
+export async function waitForPort(host: string, port: number, timeoutMs: number, alive: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host, port, timeout: 1000 }, () => {
+        s.destroy();
+        resolve(true);
+      });
+      s.on('error', (e) => {
+        last = e.message;
+        resolve(false);
+      });
+      s.on('timeout', () => {
+        last = 'timed out';
+        s.destroy();
+        resolve(false);
+      });
+    });
+    if (ok) return;
+    if (!(await alive())) throw new Error(`it exited before listening on ${host}:${port}`);
+    await sleep(200);
+  }
+  throw new Error(`it did not listen on ${host}:${port} within ${Math.round(timeoutMs / 1000)} s (${last})`);
 }
 
 export function daemonDb(spec: DaemonSpec): Db {
+  const alive = async (node: NodeHandle) =>
+    (await node.remote.exec(['sh', '-c', `[ -f ${shq(pidFile(node))} ] && kill -0 "$(cat ${shq(pidFile(node))})" 2>/dev/null`])).code === 0;
   const start = async (test: TestInfo, node: NodeHandle) => {
-    const cluster = requireDocker(test, node, spec.name);
-    const env = Object.entries(cluster.clockEnv()).map(([k, v]) => `${k}=${shq(v)}`).join(' ');
-    const cmd = spec.argv(test, node).map(shq).join(' ');
-    // Already running (a start after a kill that did not happen): leave it.
-    await sh(node, `if [ -f ${PID_FILE} ] && kill -0 "$(cat ${PID_FILE})" 2>/dev/null; then exit 0; fi; `
-      + `mkdir -p ${DATA_DIR} $(dirname ${LOG_FILE}) $(dirname ${PID_FILE}); cd ${DATA_DIR}; `
-      + `echo "--- start $(date -u +%FT%TZ)" >> ${LOG_FILE}; `
-      + `nohup env ${env} ${cmd} >> ${LOG_FILE} 2>&1 < /dev/null & echo $! > ${PID_FILE}`);
+    const env = { ...test.cluster?.clock?.env(node.name), ...spec.env?.(test, node) };
+    const vars = Object.entries(env).map(([k, v]) => `${k}=${shq(v)}`).join(' ');
+    const cmd = spec.command(test, node).map(shq).join(' ');
+    const dir = shq(node.dir);
+    // Already running (a start after a kill that did not happen): leave it. setsid makes the
+    // server the leader of its own process group, so kill and pause reach all of it.
+    await sh(node, `if [ -f ${shq(pidFile(node))} ] && kill -0 "$(cat ${shq(pidFile(node))})" 2>/dev/null; then exit 0; fi; `
+      + `mkdir -p ${dir} ${shq(ctl(node))}; cd ${dir}; `
+      + `echo "--- start $(date -u +%FT%TZ)" >> ${shq(logFile(node))}; `
+      + `env ${vars} setsid ${cmd} >> ${shq(logFile(node))} 2>&1 < /dev/null & echo $! > ${shq(pidFile(node))}`);
   };
   const signal = (sig: string) => async (_test: TestInfo, node: NodeHandle) => {
-    await sh(node, `[ -f ${PID_FILE} ] && kill -${sig} "$(cat ${PID_FILE})" 2>/dev/null; true`);
+    // The group first (setsid made the pid its leader); the pid alone if the group is gone.
+    await sh(node, `[ -f ${shq(pidFile(node))} ] && { p=$(cat ${shq(pidFile(node))}); kill -${sig} -- -$p 2>/dev/null || kill -${sig} $p 2>/dev/null; }; true`);
+  };
+  const ready = async (test: TestInfo, node: NodeHandle) => {
+    if (spec.ready) return spec.ready(test, node);
+    if (spec.port !== undefined) return waitForPort(node.host, spec.port, spec.readyTimeoutMs ?? 30_000, () => alive(node));
   };
   return {
     name: spec.name,
     clients: spec.clients,
     primaries: spec.primaries,
+    providers: spec.providers,
     async setup(test, node) {
-      requireDocker(test, node, spec.name);
       await spec.prepare?.(test, node);
       await start(test, node);
       try {
-        await spec.ready(test, node);
+        await ready(test, node);
       } catch (e) {
         // The run cannot go on: one sentence, with what the server said last.
-        const tail = await node.remote.exec(['tail', '-n', '3', LOG_FILE]).then((r) => r.stdout.trim().replace(/\s*\n\s*/g, ' | ')).catch(() => '');
-        throw new RunAbortedError(`${(e as Error).message}${tail ? `; its log ends: ${tail}` : ''}`);
+        const tail = await node.remote.exec(['tail', '-n', '3', logFile(node)]).then((r) => r.stdout.trim().replace(/\s*\n\s*/g, ' | ')).catch(() => '');
+        throw new RunAbortedError(`${spec.name} on ${node.name}: ${(e as Error).message}${tail ? `; its log ends: ${tail}` : ''}`);
       }
     },
     async teardown(test, node) {
+      await signal('CONT')(test, node);
       await signal('KILL')(test, node);
-      // The server's log goes into the store before the data is wiped.
-      await node.remote.download(LOG_FILE, path.join(test.storeDir, 'nodes', node.name, 'db.log')).catch(() => {});
-      await sh(node, `rm -rf ${DATA_DIR}/* ${PID_FILE}`).catch(() => {});
+      // The server's log goes into the store before the node's directory is wiped.
+      await node.remote.download(logFile(node), path.join(test.storeDir, 'nodes', node.name, 'db.log')).catch(() => {});
+      await sh(node, `rm -rf ${shq(node.dir)} ${shq(ctl(node))}`).catch(() => {});
     },
     async kill(test, node) {
+      await signal('CONT')(test, node);
       await signal('KILL')(test, node);
-      await sh(node, `rm -f ${PID_FILE}`);
+      await sh(node, `rm -f ${shq(pidFile(node))}`);
     },
     async start(test, node) {
       await start(test, node);
+      await ready(test, node).catch(() => {}); // a restart that is slow to listen is the history's to show
     },
     pause: signal('STOP'),
     resume: signal('CONT'),
-    async logFiles() {
-      return [LOG_FILE];
+    async logFiles(_test, node) {
+      return [logFile(node)];
     },
   };
 }
+
+/** A user's own server as the system under test, started on every node by command. */
+export const daemon = daemonDb;
