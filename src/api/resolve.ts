@@ -69,6 +69,12 @@ function engineSpecs(def: TestDefinition, cat: Catalogue): OptionSpec[] {
   return engineOptions([...new Set([...cat.nemeses.keys(), ...custom])], providers);
 }
 
+/** Defaults that beat the specs' own: the test definition's, then its parts' suggestions. */
+export function suggestedDefaults(def: TestDefinition, given: OptionValues): Record<string, unknown> {
+  const withWorkload = { ...given, workload: def.workload.name };
+  return { ...def.workload.suggest?.(withWorkload), ...(def.db ?? noopDb).suggest?.(withWorkload), ...definitionDefaults(def) };
+}
+
 /** The test's own defaults for engine options, from its definition. */
 function definitionDefaults(def: TestDefinition): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -114,8 +120,7 @@ export function resolveTest(def: TestDefinition, given: OptionValues, cat: Catal
   const known = new Set(specs.map((s) => s.name));
   for (const name of Object.keys(given)) if (!known.has(name)) refuseUnknown(def, name, provider, cat);
 
-  const withWorkload = { ...given, workload: def.workload.name };
-  const suggested = { ...def.workload.suggest?.(withWorkload), ...db0.suggest?.(withWorkload), ...definitionDefaults(def) };
+  const suggested = suggestedDefaults(def, given);
   const values = resolveOptions({ specs, given, suggested, fromCli: o.fromCli });
   const nodeCount = Number(values.nodeCount);
   let opts = {

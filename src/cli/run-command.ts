@@ -2,7 +2,7 @@
 // provider, nemeses, workload, system, the test's own), so they are parsed only once the test is
 // known; `--help` after the test lists exactly those. Each run prints its verdict, report and seed.
 import { Parser } from 'yargs/helpers';
-import { applicableOptions, resolveTest } from '../api/resolve.ts';
+import { applicableOptions, resolveTest, suggestedDefaults } from '../api/resolve.ts';
 import type { TestDefinition } from '../api/define.ts';
 import { catalogue } from '../catalogue.ts';
 import { EXIT, UsageError } from '../errors.ts';
@@ -53,6 +53,7 @@ function catalogueBooleans(): readonly string[] {
 
 function helpText(def: TestDefinition, given: Record<string, unknown>): string {
   const groups = applicableOptions(def, given, catalogue, { fromCli: true });
+  const suggested = suggestedDefaults(def, given);
   const lines = [`Usage: jepsen-ts run ${def.name} [options]`, ''];
   if (def.description) lines.push(def.description, '');
   for (const g of groups) {
@@ -60,8 +61,9 @@ function helpText(def: TestDefinition, given: Record<string, unknown>): string {
     lines.push(`${g.group} options:`);
     for (const s of g.specs) {
       const flag = `  ${flagOf(s.name)}${s.type === 'boolean' ? '' : s.type === 'list' ? ' A,B' : ' VALUE'}`;
-      const dflt = s.defaultText ?? (s.default === undefined || (Array.isArray(s.default) && s.default.length === 0) ? undefined : Array.isArray(s.default) ? s.default.join(',') : String(s.default));
-      const choices = s.choices && !s.description.includes(s.choices.join(', ')) ? ` (${s.choices.join(', ')})` : '';
+      const d = Object.hasOwn(suggested, s.name) ? suggested[s.name] : s.default;
+      const dflt = Object.hasOwn(suggested, s.name) || !s.defaultText ? (d === undefined || (Array.isArray(d) && d.length === 0) ? s.defaultText : Array.isArray(d) ? d.join(',') : String(d)) : s.defaultText;
+      const choices = s.choices && !s.choices.filter((c) => c !== 'none').every((c) => s.description.includes(c)) ? ` (${s.choices.join(', ')})` : '';
       lines.push(`${flag.padEnd(30)} ${s.description}${choices}${dflt !== undefined ? ` [default: ${dflt}]` : ''}`);
     }
     lines.push('');

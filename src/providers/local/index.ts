@@ -150,7 +150,10 @@ export const localProvider: Provider = {
     { name: 'loss', type: 'number', default: 0, min: 0, max: 1, description: 'Probability of losing a node-to-node message' },
     { name: 'initTimeout', type: 'number', default: 10, above: 0, unit: 's', description: 'Seconds a node has to answer init' },
   ],
-  refuse({ nemeses, db }) {
+  refuse({ nemeses, db, opts }) {
+    if (opts.leaveDbRunning) {
+      return '--leave-db-running keeps the system running after the run for you to inspect; local nodes are children of this process (and their network is this process), so nothing can outlive it: use --provider docker or ssh.';
+    }
     // The controller is the network only for messages of the node protocol.
     const net = nemeses.filter((n) => FAULTS_OF_THE_ROUTER.includes(n));
     if (net.length && !db.speaksNodeProtocol) {
