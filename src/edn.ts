@@ -10,8 +10,8 @@
 // their canonical text (so equal sets compare equal); tagged literals (#inst, #uuid, records such
 // as #jepsen.history.Op{...}) become the value they tag, except #jepsen.independent.Tuple, which
 // becomes { key, value }.
-import { canonical, shortText, toJson } from './util/values.ts';
-import { describeChar, exactInteger, setOwn } from './parse-helpers.ts';
+import { canonical, toJson } from './util/values.ts';
+import { describeChar, exactInteger, quote, setOwn } from './parse-helpers.ts';
 
 export class EdnError extends Error {
   constructor(
@@ -160,7 +160,7 @@ export class EdnReader {
     if (this.pending) throw new EdnError(this.pendingLine, 'unterminated string (no closing ")');
     for (let k = this.stack.length - 1; k >= 0; k--) {
       const f = this.stack[k];
-      if (f.kind === Kind.Tag) throw new EdnError(f.line, `the tag ${shortText(`#${f.tag}`, 40)} has no value after it`);
+      if (f.kind === Kind.Tag) throw new EdnError(f.line, `the tag ${quote(`#${f.tag}`, 40)} has no value after it`);
       if (f.kind === Kind.Discard) throw new EdnError(f.line, '#_ has no form after it to discard');
       throw new EdnError(f.line, `unterminated ${NAME[f.kind]} (no closing ${CLOSER[f.kind]})`);
     }
@@ -196,7 +196,7 @@ export class EdnReader {
   private close(ch: string): void {
     const f = this.stack[this.stack.length - 1];
     if (f === undefined) throw new EdnError(this.line, `unexpected ${ch} with nothing open to close`);
-    if (f.kind === Kind.Tag) throw new EdnError(this.line, `unexpected ${ch}: the tag ${shortText(`#${f.tag}`, 40)} has no value`);
+    if (f.kind === Kind.Tag) throw new EdnError(this.line, `unexpected ${ch}: the tag ${quote(`#${f.tag}`, 40)} has no value`);
     if (f.kind === Kind.Discard) throw new EdnError(this.line, `unexpected ${ch}: #_ has no form to discard`);
     if (CLOSER[f.kind] !== ch) throw new EdnError(this.line, `unexpected ${ch} inside a ${NAME[f.kind]} opened at line ${f.line} (which closes with ${CLOSER[f.kind]})`);
     this.stack.pop();
@@ -250,7 +250,7 @@ export class EdnReader {
       if (name === 'Inf') this.value(Infinity);
       else if (name === '-Inf') this.value(-Infinity);
       else if (name === 'NaN') this.value(NaN);
-      else throw new EdnError(this.line, `unknown symbolic value ${shortText(`##${name}`, 40)} (EDN has ##Inf, ##-Inf and ##NaN)`);
+      else throw new EdnError(this.line, `unknown symbolic value ${quote(`##${name}`, 40)} (EDN has ##Inf, ##-Inf and ##NaN)`);
       return j;
     }
     const j = tokenEnd(t, i);
@@ -268,7 +268,7 @@ export class EdnReader {
     if (name.length === first.length) this.value(first);
     else if (Object.hasOwn(CHAR_NAMES, name)) this.value(CHAR_NAMES[name]);
     else if (/^u[0-9a-fA-F]{4}$/.test(name)) this.value(String.fromCharCode(parseInt(name.slice(1), 16)));
-    else throw new EdnError(this.line, `unknown character literal ${shortText(`\\${name}`, 40)}`);
+    else throw new EdnError(this.line, `unknown character literal ${quote(`\\${name}`, 40)}`);
     return j;
   }
 
@@ -339,7 +339,7 @@ export class EdnReader {
       if (/^0+$/.test(b)) throw new EdnError(this.line, `the ratio ${tok} divides by zero`);
       return Number(a) / Number(b);
     }
-    throw new EdnError(this.line, `${shortText(tok, 40)} is not a number EDN can read`);
+    throw new EdnError(this.line, `${quote(tok, 40)} is not a number EDN can read`);
   }
 }
 
@@ -364,7 +364,7 @@ function toMap(items: unknown[], line: number): Record<string, unknown> {
   const obj: Record<string, unknown> = {};
   for (let k = 0; k < items.length; k += 2) {
     const key = keyText(items[k]);
-    if (Object.hasOwn(obj, key)) throw new EdnError(line, `the map has the key ${shortText(key, 40)} twice`);
+    if (Object.hasOwn(obj, key)) throw new EdnError(line, `the map has the key ${quote(key, 40)} twice`);
     setOwn(obj, key, items[k + 1]);
   }
   return obj;

@@ -14,7 +14,8 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { UsageError } from './errors.ts';
 import { toOpError } from './op-errors.ts';
 import type { Op } from './types.ts';
-import { shortText, toJson, valueEquals } from './util/values.ts';
+import { toJson, valueEquals } from './util/values.ts';
+import { quote } from './parse-helpers.ts';
 
 export interface EventOptions {
   /** Every client op's value is a [key value] tuple (jepsen.independent). */
@@ -56,7 +57,8 @@ interface ProcessState {
 
 /** A file name for a message: escaped when it holds control characters. */
 export function fileLabel(file: string): string {
-  return /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(file) ? shortText(file, 200) : file;
+  const q = quote(file, 4096);
+  return q === JSON.stringify(file) ? file : q;
 }
 
 const hasOwn = Object.hasOwn;
@@ -78,7 +80,7 @@ export class HistoryBuilder {
 
   /** Adds one parsed event found at a line. */
   add(raw: unknown, line: number): void {
-    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) this.fail(line, `expected an event (a map), found ${shortText(raw, 60)}`);
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) this.fail(line, `expected an event (a map), found ${quote(raw, 60)}`);
     const e = raw as Record<string, unknown>;
     // Times beyond 2^53 ns (104 days) arrive exact; a double is plenty for a time.
     if (typeof e.time === 'bigint' && hasOwn(e, 'time')) e.time = Number(e.time);
@@ -112,7 +114,7 @@ export class HistoryBuilder {
     const st = this.procs.get(process);
     if (type === 'invoke') {
       if (st === undefined) this.procs.set(process, { open: true, line, f, keyed, key });
-      else if (st.open) this.fail(line, `process ${process} invokes ${shortText(f, 40)} while its ${shortText(st.f, 40)} invoked at line ${st.line} has not completed`);
+      else if (st.open) this.fail(line, `process ${process} invokes ${quote(f, 40)} while its ${quote(st.f, 40)} invoked at line ${st.line} has not completed`);
       else {
         st.open = true;
         st.line = line;
@@ -120,19 +122,19 @@ export class HistoryBuilder {
         st.keyed = keyed;
         st.key = key;
       }
-      if (this.independent && !keyed) this.fail(line, `field "value" must be an independent [key value] tuple, found ${shortText(value, 60)}`);
+      if (this.independent && !keyed) this.fail(line, `field "value" must be an independent [key value] tuple, found ${quote(value, 60)}`);
     } else {
       if (st === undefined || !st.open) {
         const last = st ? ` (its last invocation completed at line ${st.line})` : '';
-        this.fail(line, `a completion (${type} ${shortText(f, 40)}) by process ${process}, which has no invocation open${last}`);
+        this.fail(line, `a completion (${type} ${quote(f, 40)}) by process ${process}, which has no invocation open${last}`);
       }
-      if (st.f !== f) this.fail(line, `the completion's f ${shortText(f, 40)} differs from ${shortText(st.f, 40)} of its invocation at line ${st.line}`);
+      if (st.f !== f) this.fail(line, `the completion's f ${quote(f, 40)} differs from ${quote(st.f, 40)} of its invocation at line ${st.line}`);
       if (keyed !== st.keyed) {
-        if (keyed) this.fail(line, `the completion has the key ${shortText(key, 40)} but its invocation at line ${st.line} has none`);
+        if (keyed) this.fail(line, `the completion has the key ${quote(key, 40)} but its invocation at line ${st.line} has none`);
         keyed = true;
         key = st.key;
       } else if (keyed && !valueEquals(key, st.key)) {
-        this.fail(line, `the completion's key ${shortText(key, 40)} differs from key ${shortText(st.key, 40)} of its invocation at line ${st.line}`);
+        this.fail(line, `the completion's key ${quote(key, 40)} differs from key ${quote(st.key, 40)} of its invocation at line ${st.line}`);
       }
       st.open = false;
       st.line = line;

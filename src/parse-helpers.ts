@@ -1,4 +1,5 @@
 // Small helpers shared by the history parsers (EDN and exact JSON).
+import { shortText } from './util/values.ts';
 
 const MIN_SAFE = BigInt(Number.MIN_SAFE_INTEGER);
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
@@ -25,4 +26,14 @@ export function describeChar(s: string, i: number): string {
 export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
   if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
   else obj[key] = value;
+}
+
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\u2028\u2029]/gu;
+
+/** A value quoted for a one-line message: shortText (escaped, truncated with its length shown),
+ *  with invisible characters escaped as well — format characters such as a byte-order mark or a
+ *  right-to-left override, private-use, unassigned and lone surrogate code points — so a message
+ *  shows exactly what the input holds and cannot rearrange the terminal. */
+export function quote(v: unknown, max = 60): string {
+  return shortText(v, max).replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
