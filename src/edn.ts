@@ -11,7 +11,7 @@
 // as #jepsen.history.Op{...}) become the value they tag, except #jepsen.independent.Tuple, which
 // becomes { key, value }.
 import { canonical, toJson } from './util/values.ts';
-import { describeChar, exactInteger, quote, setOwn } from './parse-helpers.ts';
+import { describeChar, detach, exactInteger, quote, setOwn } from './parse-helpers.ts';
 
 export class EdnError extends Error {
   constructor(
@@ -51,11 +51,17 @@ const enum Kind {
 interface Frame {
   kind: Kind;
   line: number;
+  /** Elements of a vector, list or set. */
   items: unknown[];
+  /** A map's object, and the key read for the value to come (NO_KEY when a key is next). */
+  obj: Record<string, unknown>;
+  key: string | typeof NO_KEY;
   tag: string;
   /** The unwrapped top-level collection: its elements go to onValue. */
   top: boolean;
 }
+
+const NO_KEY = Symbol('no key');
 
 const CLOSER: Record<number, string> = { [Kind.Vector]: ']', [Kind.List]: ')', [Kind.Set]: '}', [Kind.Map]: '}' };
 const NAME: Record<number, string> = { [Kind.Vector]: 'vector', [Kind.List]: 'list', [Kind.Set]: 'set', [Kind.Map]: 'map' };
@@ -96,8 +102,15 @@ export class EdnReader {
     this.line = opts.firstLine ?? 1;
   }
 
-  /** Reads a block of text. Every block but the last must end with a newline (so no token,
-   *  escape or comment is cut in two; strings may continue from block to block). */
+  /** Reads one line (without its newline). */
+  feedLine(line: string): void {
+    this.feed(line);
+    if (this.pending) this.pending.push('\n');
+    this.line++;
+  }
+
+  /** Reads a block of text. Every block but the last must end at the end of a line (so no
+   *  token, escape or comment is cut in two; strings may continue from block to block). */
   feed(t: string): void {
     let i = 0;
     const n = t.length;
@@ -144,13 +157,48 @@ export class EdnReader {
         i = this.character(t, i + 1);
       } else if (c < 32 || c === 127) {
         throw new EdnError(this.line, `unexpected control character ${describeChar(t, i)}`);
+      } else if (c === 58 /* : */) {
+        this.begin();
+        const j = tokenEnd(t, i + 1);
+        this.value(this.keyword(t, i + 1, j));
+        i = j;
       } else {
         this.begin();
+        // Most numbers in a history are small integers: read them without slicing the token.
+        const d0 = c === 45 || c === 43 ? i + 1 : i;
+        let k = d0;
+        let v = 0;
+        for (; k < n && k - d0 < 16; k++) {
+          const d = t.charCodeAt(k);
+          if (d < 48 || d > 57) break;
+          v = v * 10 + (d - 48);
+        }
+        if (k > d0 && k - d0 <= 15 && (k >= n || endsToken(t.charCodeAt(k)))) {
+          this.value(c === 45 ? -v : v);
+          i = k;
+          continue;
+        }
         const j = tokenEnd(t, i);
         this.value(this.atom(t.slice(i, j)));
         i = j;
       }
     }
+  }
+
+  /** Recent short keywords by length: a history repeats a few (:process, :type, :invoke, …), and
+   *  handing back the same string spares an allocation and a lookup per key. */
+  private readonly keywords: string[][] = [];
+
+  private keyword(t: string, i: number, j: number): string {
+    const len = j - i;
+    if (len === 0) throw new EdnError(this.line, 'a keyword needs a name after the colon');
+    if (len > 12) return detach(t.slice(i, j));
+    let seen = this.keywords[len];
+    if (seen === undefined) seen = this.keywords[len] = [];
+    for (let k = 0; k < seen.length; k++) if (t.startsWith(seen[k], i)) return seen[k];
+    const kw = t.slice(i, j);
+    if (seen.length < 16) seen.push(kw);
+    return kw;
   }
 
   /** The input has ended: anything left open is an error. */
@@ -180,7 +228,7 @@ export class EdnReader {
 
   private push(kind: Kind, tag = ''): Frame {
     if (this.stack.length >= this.maxDepth) throw new EdnError(this.line, `nested deeper than ${this.maxDepth} levels`);
-    const f: Frame = { kind, line: this.line, items: kind <= Kind.Map ? [] : (undefined as unknown as unknown[]), tag, top: false };
+    const f: Frame = { kind, line: this.line, items: kind < Kind.Map ? [] : NO_ITEMS, obj: kind === Kind.Map ? {} : NO_OBJ, key: NO_KEY, tag, top: false };
     this.stack.push(f);
     return f;
   }
@@ -204,7 +252,10 @@ export class EdnReader {
       this.forms++;
       return;
     }
-    if (f.kind === Kind.Map) this.value(toMap(f.items, f.line));
+    if (f.kind === Kind.Map) {
+      if (f.key !== NO_KEY) throw new EdnError(f.line, 'a map needs an even number of forms (a value for every key)');
+      this.value(f.obj);
+    }
     else if (f.kind === Kind.Set) this.value(toSet(f.items));
     else this.value(f.items);
   }
@@ -228,7 +279,15 @@ export class EdnReader {
         return;
       }
       if (top.top) this.onValue(v, this.elementLine, 'element');
-      else top.items.push(v);
+      else if (top.kind !== Kind.Map) top.items.push(v);
+      else if (top.key === NO_KEY) {
+        const key = keyText(v);
+        if (Object.hasOwn(top.obj, key)) throw new EdnError(top.line, `the map has the key ${quote(key, 40)} twice`);
+        top.key = key;
+      } else {
+        setOwn(top.obj, top.key, v);
+        top.key = NO_KEY;
+      }
       return;
     }
   }
@@ -283,7 +342,7 @@ export class EdnReader {
       if (c === 34 /* " */) {
         parts.push(t.slice(start, i));
         this.pending = null;
-        this.value(parts.length === 1 ? parts[0] : parts.join(''));
+        this.value(detach(parts.length === 1 ? parts[0] : parts.join('')));
         return i + 1;
       }
       if (c === 10) {
@@ -292,7 +351,7 @@ export class EdnReader {
       } else if (c === 92 /* \ */) {
         parts.push(t.slice(start, i));
         const e = t[i + 1];
-        if (e === undefined) throw new EdnError(this.pendingLine, 'unterminated string (no closing ")');
+        if (e === undefined || e === '\n') throw new EdnError(this.line, 'a backslash at the end of a line in a string (EDN has no line continuations)');
         const simple = e === 'n' ? '\n' : e === 't' ? '\t' : e === 'r' ? '\r' : e === '"' ? '"' : e === '\\' ? '\\' : e === 'b' ? '\b' : e === 'f' ? '\f' : null;
         if (simple !== null) {
           parts.push(simple);
@@ -324,7 +383,7 @@ export class EdnReader {
     if (tok === 'nil') return null;
     if (tok === 'true') return true;
     if (tok === 'false') return false;
-    return tok; // a symbol
+    return detach(tok); // a symbol
   }
 
   private number(tok: string): unknown {
@@ -343,6 +402,11 @@ export class EdnReader {
   }
 }
 
+const NO_ITEMS: unknown[] = [];
+const NO_OBJ: Record<string, unknown> = {};
+
+const endsToken = (c: number) => c < 128 && ENDS_TOKEN[c] === 1;
+
 function tokenEnd(t: string, i: number): number {
   const n = t.length;
   while (i < n) {
@@ -357,17 +421,6 @@ function tokenEnd(t: string, i: number): number {
  *  as its JSON text (1 → "1"). */
 function keyText(k: unknown): string {
   return typeof k === 'string' ? k : toJson(k);
-}
-
-function toMap(items: unknown[], line: number): Record<string, unknown> {
-  if (items.length % 2) throw new EdnError(line, 'a map needs an even number of forms (a value for every key)');
-  const obj: Record<string, unknown> = {};
-  for (let k = 0; k < items.length; k += 2) {
-    const key = keyText(items[k]);
-    if (Object.hasOwn(obj, key)) throw new EdnError(line, `the map has the key ${quote(key, 40)} twice`);
-    setOwn(obj, key, items[k + 1]);
-  }
-  return obj;
 }
 
 function toSet(items: unknown[]): unknown[] {

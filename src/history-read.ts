@@ -10,7 +10,7 @@ import path from 'node:path';
 import { EdnError, EdnReader } from './edn.ts';
 import { UsageError } from './errors.ts';
 import { HistoryBuilder, fileLabel, type EventOptions } from './history-events.ts';
-import { JsonSyntaxError, LONG_DIGITS, parseJsonLine } from './json-exact.ts';
+import { JsonSyntaxError, parseJsonLine } from './json-exact.ts';
 import type { Op } from './types.ts';
 
 export type HistoryFormat = 'edn' | 'jsonl';
@@ -93,8 +93,6 @@ export class HistoryParser {
   /** Text of the line being read (no newline yet). */
   private carry = '';
   private edn: EdnReader | null = null;
-  /** Whether the block being read may hold an integer beyond 2^53. */
-  private longDigits = true;
 
   constructor(
     file: string,
@@ -139,9 +137,6 @@ export class HistoryParser {
     }
     const nul = text.indexOf('\u0000');
     if (nul >= 0) this.fail(this.lines + 1 + countNewlines(text, nul), 'contains a NUL byte (a binary file, not a history)');
-    // One search of the block for a long run of digits spares most lines theirs (the run may
-    // begin in the line carried over).
-    this.longDigits = LONG_DIGITS.test(text) || (this.carry.length > 0 && LONG_DIGITS.test(this.carry + text.slice(0, 16)));
     let start = 0;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', start)) {
       const line = this.carry.length ? this.carry + text.slice(start, nl) : text.slice(start, nl);
@@ -171,7 +166,7 @@ export class HistoryParser {
       this.format = text.startsWith('{"', first) || /^\{\s*"/.test(text.slice(first, first + 64)) ? 'jsonl' : 'edn';
     }
     if (this.format === 'jsonl') this.jsonLine(text);
-    else this.ednLine(text + '\n');
+    else this.ednLine(text);
   }
 
   private jsonLine(text: string): void {
@@ -179,7 +174,7 @@ export class HistoryParser {
     if (c !== 123 && !text.trim()) return;
     let raw: unknown;
     try {
-      raw = parseJsonLine(text, this.maxDepth, this.longDigits);
+      raw = parseJsonLine(text, this.maxDepth);
     } catch (e) {
       if (e instanceof JsonSyntaxError) this.fail(this.lines, `not valid JSON (${e.message})`);
       throw e;
@@ -198,7 +193,7 @@ export class HistoryParser {
       );
     }
     try {
-      this.edn.feed(text);
+      this.edn.feedLine(text);
     } catch (e) {
       if (e instanceof EdnError) this.fail(e.line, `not valid EDN: ${e.message}`);
       throw e;

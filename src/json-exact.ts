@@ -4,17 +4,16 @@
 // 16 or more digits (an integer that may not fit a double), is long enough to nest deeper than
 // the limit and does, or JSON.parse refused it (to get our message rather than V8's, which quotes
 // the raw line).
-import { describeChar, exactInteger, setOwn } from './parse-helpers.ts';
+import { describeChar, detach, exactInteger, setOwn } from './parse-helpers.ts';
 
 export class JsonSyntaxError extends Error {}
 
 /** Matches a run of digits that may be an integer beyond 2^53. */
-export const LONG_DIGITS = /\d{16}/;
+const LONG_DIGITS = /\d{16}/;
 
-/** Parses one JSON text (a JSONL line): exact integers, bounded depth, our error messages.
- *  mayHaveLongDigits false says the caller has checked that the line has no LONG_DIGITS. */
-export function parseJsonLine(line: string, maxDepth = 1000, mayHaveLongDigits = true): unknown {
-  if ((mayHaveLongDigits && LONG_DIGITS.test(line)) || (line.length > maxDepth && nestsDeeper(line, maxDepth))) return parseJsonExact(line, maxDepth);
+/** Parses one JSON text (a JSONL line): exact integers, bounded depth, our error messages. */
+export function parseJsonLine(line: string, maxDepth = 1000): unknown {
+  if (LONG_DIGITS.test(line) || (line.length > maxDepth && nestsDeeper(line, maxDepth))) return parseJsonExact(line, maxDepth);
   try {
     return JSON.parse(line);
   } catch {
@@ -77,7 +76,7 @@ export function parseJsonExact(s: string, maxDepth = 1000): unknown {
       if (c === 34) {
         out += s.slice(start, i);
         i++;
-        return out;
+        return detach(out);
       }
       if (c < 32) fail(`unescaped control character ${describeChar(s, i)} in a string`);
       if (c !== 92) {

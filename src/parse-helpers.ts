@@ -37,3 +37,9 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\u2028\u2029]/gu;
 export function quote(v: unknown, max = 60): string {
   return shortText(v, max).replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
+
+/** A copy of a long string cut from a block of text, so that keeping the value does not keep the
+ *  whole block alive (V8 slices strings of 13 characters or more out of their parent). */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
