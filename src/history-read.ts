@@ -176,7 +176,10 @@ export class HistoryParser {
     try {
       raw = parseJsonLine(text, this.maxDepth);
     } catch (e) {
-      if (e instanceof JsonSyntaxError) this.fail(this.lines, `not valid JSON (${e.message})`);
+      if (e instanceof JsonSyntaxError) {
+        const hint = this.builder.ops.length === 0 && text.trimStart().startsWith('[') ? '; a history in JSON is JSON Lines, one event (an object) per line, not an array' : '';
+        this.fail(this.lines, `not valid JSON (${e.message})${hint}`);
+      }
       throw e;
     }
     this.builder.add(raw, this.lines);

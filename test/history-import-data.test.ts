@@ -133,4 +133,5 @@ test('exact JSON parser: the JSON grammar, and messages that never quote the inp
     assert.throws(() => parseJsonExact(bad), (e: Error) => /column \d+$/.test(e.message) && !/[\u0000-\u001f\u007f-\uffff]/.test(e.message), bad);
   }
   assert.equal(err(() => parseJsonlHistory('\u00ff\u00fe\u001b[31mred', 'h.jsonl')), 'h.jsonl:1: not valid JSON (unexpected character U+00FF at column 1).');
+  assert.equal(err(() => parseJsonlHistory('[\n {"process":0,"type":"invoke","f":"read"}\n]', 'h.json')), 'h.json:1: not valid JSON (unexpected end of line at column 2); a history in JSON is JSON Lines, one event (an object) per line, not an array.');
 });
