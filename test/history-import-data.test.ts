@@ -34,6 +34,11 @@ test('integers beyond 2^53 are exact bigints in EDN and JSONL alike; smaller one
   // 16-digit integers that fit a double stay numbers; so do decimals and exponents.
   const [f] = readEdn('[1234567890123456 -9007199254740991 -9007199254740993 1.5 2e3 10M 123456789012345678901234567890M 0.5M]');
   assert.deepEqual(f.value, [1234567890123456, -9007199254740991, -9007199254740993n, 1.5, 2000, 10, 123456789012345678901234567890n, 0.5]);
+  // The reader's shortcuts (small integers read in place, repeated keywords shared) give what
+  // the general path gives.
+  const [g] = readEdn('[+5 -0 007 123456789012345 -123456789012345 9007199254740991 :abcd :abce :abcd :abce :x :abcdefghijklmnop 5N 5.0 5M]');
+  assert.deepEqual(g.value, [5, -0, 7, 123456789012345, -123456789012345, 9007199254740991, 'abcd', 'abce', 'abcd', 'abce', 'x', 'abcdefghijklmnop', 5, 5, 5]);
+  assert.ok(Object.is((g.value as unknown[])[1], -0));
   assert.deepEqual(parseJsonLine('[1234567890123456,-9007199254740993,1.5e3,"12345678901234567890",123456789012345678901234567890]'), [1234567890123456, -9007199254740993n, 1500, '12345678901234567890', 123456789012345678901234567890n]);
 });
 
