@@ -17,6 +17,8 @@ export class EdnError extends Error {
   constructor(
     readonly line: number,
     message: string,
+    /** The text may be valid EDN, but it passes a limit (depth, length). */
+    readonly limit = false,
   ) {
     super(message);
   }
@@ -33,6 +35,9 @@ export interface EdnOptions {
   /** Hand each element of a first top-level vector or list to onValue as it completes, rather
    *  than the whole collection at its end (a history in vector form streams op by op). */
   unwrapTopLevel?: boolean;
+  /** Longest a top-level form (or element) may be, in characters (default: no limit). Checked
+   *  after each block, so memory for one event stays bounded whatever its lines. */
+  maxFormLength?: number;
 }
 
 /** Where a value handed to onValue came from: a top-level form, or an element of an unwrapped
@@ -92,6 +97,10 @@ export class EdnReader {
   private elementLine = 0;
   private forms = 0;
   private ended = false;
+  private readonly maxFormLength: number;
+  /** Characters fed so far, and where the form being read started. */
+  private fed = 0;
+  private formStart = 0;
 
   constructor(
     private readonly onValue: (value: unknown, line: number, kind: FormKind) => void,
@@ -99,6 +108,7 @@ export class EdnReader {
   ) {
     this.maxDepth = opts.maxDepth ?? 1000;
     this.unwrap = opts.unwrapTopLevel ?? false;
+    this.maxFormLength = opts.maxFormLength ?? Infinity;
     this.line = opts.firstLine ?? 1;
   }
 
@@ -107,11 +117,18 @@ export class EdnReader {
     this.feed(line);
     if (this.pending) this.pending.push('\n');
     this.line++;
+    this.fed++;
   }
 
   /** Reads a block of text. Every block but the last must end at the end of a line (so no
    *  token, escape or comment is cut in two; strings may continue from block to block). */
   feed(t: string): void {
+    this.scan(t);
+    this.fed += t.length;
+    if (this.maxFormLength !== Infinity) this.checkLength();
+  }
+
+  private scan(t: string): void {
     let i = 0;
     const n = t.length;
     if (this.pending) {
@@ -129,41 +146,41 @@ export class EdnReader {
         const j = t.indexOf('\n', i);
         i = j < 0 ? n : j;
       } else if (c === 91 /* [ */) {
-        this.begin();
+        this.begin(i);
         this.open(Kind.Vector);
         i++;
       } else if (c === 40 /* ( */) {
-        this.begin();
+        this.begin(i);
         this.open(Kind.List);
         i++;
       } else if (c === 123 /* { */) {
-        this.begin();
+        this.begin(i);
         this.open(Kind.Map);
         i++;
       } else if (c === 93 || c === 41 || c === 125) {
         this.close(t[i]);
         i++;
       } else if (c === 34 /* " */) {
-        this.begin();
+        this.begin(i);
         this.pendingLine = this.line;
         this.pending = [];
         i = this.string(t, i + 1);
         if (i < 0) return;
       } else if (c === 35 /* # */) {
-        this.begin();
+        this.begin(i);
         i = this.dispatch(t, i + 1);
       } else if (c === 92 /* \ */) {
-        this.begin();
+        this.begin(i);
         i = this.character(t, i + 1);
       } else if (c < 32 || c === 127) {
         throw new EdnError(this.line, `unexpected control character ${describeChar(t, i)}`);
       } else if (c === 58 /* : */) {
-        this.begin();
+        this.begin(i);
         const j = tokenEnd(t, i + 1);
         this.value(this.keyword(t, i + 1, j));
         i = j;
       } else {
-        this.begin();
+        this.begin(i);
         // Most numbers in a history are small integers: read them without slicing the token.
         const d0 = c === 45 || c === 43 ? i + 1 : i;
         let k = d0;
@@ -220,14 +237,29 @@ export class EdnReader {
   }
   private topWasCollection = false;
 
-  private begin(): void {
+  /** A value starts at index i of the current block: note its line (and, for a top-level form
+   *  or element, where it starts, to bound its length). */
+  private begin(i: number): void {
     const n = this.stack.length;
-    if (n === 0) this.formLine = this.line;
-    else if (n === 1 && this.stack[0].top) this.elementLine = this.line;
+    if (n === 0) {
+      this.formLine = this.line;
+      this.formStart = this.fed + i;
+    } else if (n === 1 && this.stack[0].top) {
+      this.elementLine = this.line;
+      this.formStart = this.fed + i;
+    }
+  }
+
+  /** After a block: a form (or element) still open may not have grown past maxFormLength. */
+  private checkLength(): void {
+    const open = this.pending !== null || this.stack.length > (this.stack.length > 0 && this.stack[0].top ? 1 : 0);
+    if (open && this.fed - this.formStart > this.maxFormLength) {
+      throw new EdnError(this.formLine >= this.elementLine ? this.formLine : this.elementLine, `an event longer than ${this.maxFormLength} characters, more than a history's event may be`, true);
+    }
   }
 
   private push(kind: Kind, tag = ''): Frame {
-    if (this.stack.length >= this.maxDepth) throw new EdnError(this.line, `nested deeper than ${this.maxDepth} levels`);
+    if (this.stack.length >= this.maxDepth) throw new EdnError(this.line, `nested deeper than ${this.maxDepth} levels, more than a history's values may be`, true);
     const f: Frame = { kind, line: this.line, items: kind < Kind.Map ? [] : NO_ITEMS, obj: kind === Kind.Map ? {} : NO_OBJ, key: NO_KEY, tag, top: false };
     this.stack.push(f);
     return f;

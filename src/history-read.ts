@@ -19,7 +19,8 @@ export interface HistoryLimits {
   /** Most bytes read in all (default: a quarter of Node's heap limit — 1 GiB with Node's
    *  default 4 GiB heap on 64-bit machines). */
   maxBytes?: number;
-  /** Longest line, in characters (default 64 Mi). */
+  /** Longest line, in characters (default 64 Mi); in EDN, also the longest an event may be,
+   *  whatever its lines. */
   maxLineLength?: number;
   /** Deepest nesting of a value (default 1000). */
   maxDepth?: number;
@@ -180,7 +181,7 @@ export class HistoryParser {
     } catch (e) {
       if (e instanceof JsonSyntaxError) {
         const hint = this.builder.ops.length === 0 && text.trimStart().startsWith('[') ? '; a history in JSON is JSON Lines, one event (an object) per line, not an array' : '';
-        this.fail(this.lines, `not valid JSON (${e.message})${hint}`);
+        this.fail(this.lines, e.limit ? e.message : `not valid JSON (${e.message})${hint}`);
       }
       throw e;
     }
@@ -194,13 +195,13 @@ export class HistoryParser {
           if (kind === 'form' && this.edn!.unwrappedTopLevel) this.fail(line, 'another form after the vector of events (a history is one vector of events, or one event per line)');
           this.builder.add(value, line);
         },
-        { maxDepth: this.maxDepth, unwrapTopLevel: true, firstLine: this.lines },
+        { maxDepth: this.maxDepth, unwrapTopLevel: true, firstLine: this.lines, maxFormLength: this.maxLine },
       );
     }
     try {
       this.edn.feedLine(text);
     } catch (e) {
-      if (e instanceof EdnError) this.fail(e.line, `not valid EDN: ${e.message}`);
+      if (e instanceof EdnError) this.fail(e.line, e.limit ? e.message : `not valid EDN: ${e.message}`);
       throw e;
     }
   }

@@ -6,7 +6,15 @@
 // the raw line).
 import { describeChar, detach, exactInteger, setOwn } from './parse-helpers.ts';
 
-export class JsonSyntaxError extends Error {}
+export class JsonSyntaxError extends Error {
+  constructor(
+    message: string,
+    /** The text may be valid JSON, but it passes a limit (depth). */
+    readonly limit = false,
+  ) {
+    super(message);
+  }
+}
 
 /** Matches a run of digits that may be an integer beyond 2^53. */
 const LONG_DIGITS = /\d{16}/;
@@ -150,7 +158,7 @@ export function parseJsonExact(s: string, maxDepth = 1000): unknown {
     ws();
     const c = s.charCodeAt(i);
     if (c === 123 || c === 91) {
-      if (stack.length >= maxDepth) fail(`nested deeper than ${maxDepth} levels`);
+      if (stack.length >= maxDepth) throw new JsonSyntaxError(`nested deeper than ${maxDepth} levels (at column ${i + 1}), more than a history's values may be`, true);
       i++;
       ws();
       if (c === 123) {

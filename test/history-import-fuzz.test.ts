@@ -159,6 +159,7 @@ function wellFormed(h: Op[]): void {
 function category(msg: string): string {
   const rules: Array<[RegExp, string]> = [
     [/nested deeper/, 'too deep'],
+    [/longer than/, 'too long'],
     [/NUL byte/, 'NUL byte'],
     [/not valid UTF-8/, 'invalid UTF-8'],
     [/not valid EDN/, 'invalid EDN'],

@@ -108,17 +108,24 @@ test('limits: total size, line length and depth each end in one sentence', async
   })());
   assert.equal(await refusal(readHistory('-', { stdin: endless, maxLineLength: 2 ** 20 })), "standard input:1: a line longer than 1.0 Mi characters, more than a history's line may be.");
   assert.ok(served <= 20, `read ${served} chunks`);
+  // In EDN an event may span lines (a string, a pretty-printed map), but not without bound.
+  const long = `{:process 0 :type :invoke :f :w :value "${'a\n'.repeat(600)}"}\n`;
+  assert.equal(parseEdnHistory(long, 'h.edn', { maxLineLength: 1300 }).length, 1);
+  assert.equal(await refusal(() => parseEdnHistory(long, 'h.edn', { maxLineLength: 1000 })), "h.edn:1: an event longer than 1000 characters, more than a history's event may be.");
+  const vec = `[${EDN_EVENTS[0]}\n{:process 0 :type :ok :f :write :value [${'1\n'.repeat(600)}]}]`;
+  assert.equal(await refusal(() => parseEdnHistory(vec, 'h.edn', { maxLineLength: 1000 })), "h.edn:2: an event longer than 1000 characters, more than a history's event may be.");
+  assert.equal(parseEdnHistory(vec, 'h.edn', { maxLineLength: 1300 }).length, 2);
   // Depth: the limit holds exactly, in EDN and in JSON (fast and exact paths), from 1,000 to 100,000 levels.
   const nested = (open: string, close: string, n: number) => open.repeat(n) + close.repeat(n);
   assert.equal(parseJsonlHistory(`{"process":0,"type":"invoke","f":"w","value":${nested('[', ']', 9)}}`, 'h.jsonl', { maxDepth: 10 }).length, 1);
-  assert.match(await refusal(() => parseJsonlHistory(`{"process":0,"type":"invoke","f":"w","value":${nested('[', ']', 10)}}`, 'h.jsonl', { maxDepth: 10 })), /^h\.jsonl:1: not valid JSON \(nested deeper than 10 levels at column \d+\)\.$/);
+  assert.match(await refusal(() => parseJsonlHistory(`{"process":0,"type":"invoke","f":"w","value":${nested('[', ']', 10)}}`, 'h.jsonl', { maxDepth: 10 })), /^h\.jsonl:1: nested deeper than 10 levels \(at column \d+\), more than a history's values may be\.$/);
   assert.equal(parseEdnHistory(`{:process 0 :type :invoke :f :w :value ${nested('[', ']', 9)}}`, 'h.edn', { maxDepth: 10 }).length, 1);
-  assert.equal(await refusal(() => parseEdnHistory(`{:process 0 :type :invoke :f :w :value ${nested('[', ']', 10)}}`, 'h.edn', { maxDepth: 10 })), 'h.edn:1: not valid EDN: nested deeper than 10 levels.');
+  assert.equal(await refusal(() => parseEdnHistory(`{:process 0 :type :invoke :f :w :value ${nested('[', ']', 10)}}`, 'h.edn', { maxDepth: 10 })), "h.edn:1: nested deeper than 10 levels, more than a history's values may be.");
   for (const n of [1000, 5000, 100000]) {
-    assert.equal(await refusal(() => parseJsonlHistory(`${EVENTS[0]}\n{"process":1,"type":"invoke","f":"w","value":${nested('{"a":', '}', n)}0}`, 'h.jsonl')), `h.jsonl:2: not valid JSON (nested deeper than 1000 levels at column ${46 + 5 * 999}).`);
-    assert.equal(await refusal(() => parseJsonlHistory(`{"process":1,"type":"invoke","f":"w","value":${nested('[', ']', n)},"big":12345678901234567890}`, 'h.jsonl')), `h.jsonl:1: not valid JSON (nested deeper than 1000 levels at column ${46 + 999}).`);
-    assert.equal(await refusal(() => parseEdnHistory(`${EDN_EVENTS[0]}\n{:value ${nested('(', ')', n)}}`, 'h.edn')), 'h.edn:2: not valid EDN: nested deeper than 1000 levels.');
-    assert.equal(await refusal(() => parseEdnHistory(`{:value ${'#_ '.repeat(n)} 1 ${'#tag '.repeat(n)} 1}`, 'h.edn')), 'h.edn:1: not valid EDN: nested deeper than 1000 levels.');
+    assert.equal(await refusal(() => parseJsonlHistory(`${EVENTS[0]}\n{"process":1,"type":"invoke","f":"w","value":${nested('{"a":', '}', n)}0}`, 'h.jsonl')), `h.jsonl:2: nested deeper than 1000 levels (at column ${46 + 5 * 999}), more than a history's values may be.`);
+    assert.equal(await refusal(() => parseJsonlHistory(`{"process":1,"type":"invoke","f":"w","value":${nested('[', ']', n)},"big":12345678901234567890}`, 'h.jsonl')), `h.jsonl:1: nested deeper than 1000 levels (at column ${46 + 999}), more than a history's values may be.`);
+    assert.equal(await refusal(() => parseEdnHistory(`${EDN_EVENTS[0]}\n{:value ${nested('(', ')', n)}}`, 'h.edn')), "h.edn:2: nested deeper than 1000 levels, more than a history's values may be.");
+    assert.equal(await refusal(() => parseEdnHistory(`{:value ${'#_ '.repeat(n)} 1 ${'#tag '.repeat(n)} 1}`, 'h.edn')), "h.edn:1: nested deeper than 1000 levels, more than a history's values may be.");
   }
 });
 
