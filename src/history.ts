@@ -2,6 +2,7 @@
 // batched and flushed at least every 200 ms, so a controller crash loses under a second of ops.
 import fs from 'node:fs';
 import type { History, Op } from './types.ts';
+import { toJson } from './util/values.ts';
 
 export class HistoryRecorder {
   readonly ops: Op[] = [];
@@ -20,7 +21,7 @@ export class HistoryRecorder {
     full.index = this.ops.length;
     this.ops.push(full);
     if (this.fd !== null) {
-      this.buf.push(JSON.stringify(full));
+      this.buf.push(toJson(full));
       if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.flushMs);
     }
     for (const l of this.listeners) l(full);
@@ -44,14 +45,6 @@ export class HistoryRecorder {
     if (this.fd !== null) fs.closeSync(this.fd);
     this.fd = null;
   }
-}
-
-/** Reads a history.jsonl written by a run (no validation: see the importer for untrusted files). */
-export function readHistoryJsonl(path: string): Op[] {
-  const text = fs.readFileSync(path, 'utf8');
-  const out: Op[] = [];
-  for (const line of text.split('\n')) if (line.trim()) out.push(JSON.parse(line) as Op);
-  return out;
 }
 
 /** Pairs each invocation with its completion (by process); null when it never completed. */

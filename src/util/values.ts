@@ -101,7 +101,13 @@ export function toJson(v: unknown, space?: number): string {
   return big.length ? text.replace(/"\\u0000big(\d+)\\u0000"/g, (_m, i: string) => big[Number(i)]) : text;
 }
 
-/** A short, printable rendering of a value for a one-line message (control characters escaped). */
+/** Characters a terminal or a page would not show as themselves: controls, format characters (a
+ *  byte-order mark, a right-to-left override), private-use, unassigned, lone surrogates. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\u2028\u2029]/gu;
+
+/** A short, printable rendering of a value for a one-line message: invisible characters escaped,
+ *  so a message shows exactly what the input holds and cannot rearrange the terminal; truncated
+ *  with its length shown. */
 export function shortText(v: unknown, max = 80): string {
   let s: string;
   try {
@@ -109,6 +115,6 @@ export function shortText(v: unknown, max = 80): string {
   } catch {
     s = String(v);
   }
-  s = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  s = s.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return s.length > max ? `${s.slice(0, max)}… (${s.length} characters)` : s;
 }
