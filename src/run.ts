@@ -160,10 +160,11 @@ export async function runTest(t: ResolvedTest, ui: RunUi = {}, stop?: AbortSigna
 
   ui.onPhase?.('checking');
   const results = await t.checker.check(test, history.ops, { ...opts });
-  const interrupted = interrupt.signal.aborted;
-  if (interrupted && results.valid === true) {
-    results.valid = 'unknown';
+  // A Ctrl-C that came while checking still makes the run interrupted.
+  const interrupted = interrupt.signal.aborted || stop?.aborted === true;
+  if (interrupted) {
     (results as Record<string, unknown>).interrupted = true;
+    if (results.valid === true) results.valid = 'unknown';
   }
   writeJson(path.join(run.dir, 'results.json'), results);
   const reportPath = path.join(run.dir, 'report.html');

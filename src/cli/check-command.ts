@@ -13,6 +13,7 @@ import { shortText, toJson } from '../util/values.ts';
 import { sibling, workerUrl } from '../util/paths.ts';
 import { checkFile, type CheckJob, type FileOutcome } from './check-file.ts';
 import { expandPaths } from './paths.ts';
+import { JsonSyntaxError, parseJsonLine } from '../json-exact.ts';
 
 export interface CheckArgs {
   files: string[];
@@ -31,9 +32,10 @@ function parseInit(s: string | undefined): unknown {
   if (s === undefined) return undefined;
   if (s.length > MAX_INIT) throw new UsageError(`--init: ${s.length} characters is more than an initial state needs (at most ${MAX_INIT}).`);
   try {
-    return JSON.parse(s);
-  } catch {
-    throw new UsageError(`--init ${shortText(s, 40)}: not valid JSON (e.g. --init 0, --init null, --init '{"x":0}').`);
+    // Exact integers and bounded depth, as for the histories it will be compared with.
+    return parseJsonLine(s);
+  } catch (e) {
+    throw new UsageError(`--init ${shortText(s, 40)}: ${e instanceof JsonSyntaxError ? e.message : 'not valid JSON'} (e.g. --init 0, --init null, --init '{"x":0}').`);
   }
 }
 

@@ -99,7 +99,7 @@ export async function runCommand(args: string[]): Promise<number> {
       process.stderr.write('\nInterrupted: stopping the run and tearing down (Ctrl-C again to quit at once)...\n');
       stop.abort();
     } else {
-      process.exit(130); // the exit hooks still kill every node process
+      process.exit(EXIT.unknown); // the exit hooks still kill every node process
     }
   };
   process.on('SIGINT', onSigint);

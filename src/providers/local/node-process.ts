@@ -28,6 +28,8 @@ export class NodeProcess implements Endpoint {
   private incarnation = 0;
   /** Added to every start's environment (the faketime wrapper when clocks are controlled). */
   extraEnv: Record<string, string> = {};
+  /** Called with the pid of every process started (the leader of its own process group). */
+  onSpawn: ((pid: number) => void) | null = null;
   /** Called when the process exits without having been asked to. */
   onCrash: ((name: string, code: number | null, signal: string | null) => void) | null = null;
 
@@ -94,6 +96,7 @@ export class NodeProcess implements Endpoint {
       detached: true,
     });
     this.child = child;
+    if (child.pid) this.onSpawn?.(child.pid);
     this.writeLog(`--- pid ${child.pid}\n`);
     child.stdin!.on('error', () => {}); // EPIPE from a dying node is expected
     child.stdout!.setEncoding('utf8');
