@@ -4,7 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { any, clients, eachThread, nemesis, phases, sleep, stagger, timeLimit, type GenLike } from './generator/index.ts';
+import { any, clients, eachThread, nemesis, once, phases, stagger, timeLimit, type GenLike } from './generator/index.ts';
+import { MAX_TIMER_MS } from './options.ts';
 import { HistoryRecorder } from './history.ts';
 import { interpret, type WorkerPool } from './interpreter.ts';
 import { FileLogger, type Level } from './log.ts';
@@ -13,7 +14,7 @@ import { createRunDir, updateLatest, writeJson } from './store.ts';
 import { packageVersion } from './util/paths.ts';
 import { RunAbortedError, errorMessage } from './errors.ts';
 import type {
-  CheckResult, Checker, Client, ClientFactory, Cluster, Db, History, NemesisPackage, Op, PerfBand, Provider, RunOptions, TestInfo, Workload,
+  CheckResult, Checker, Client, ClientFactory, Cluster, Db, History, Nemesis, NemesisPackage, Op, PerfBand, Provider, RunOptions, TestInfo, Workload,
 } from './types.ts';
 
 /** A test ready to run: every part chosen, configured and checked (src/api/resolve.ts). */
@@ -29,6 +30,9 @@ export interface ResolvedTest {
   /** The workload's checker composed with the checks every run gets. */
   checker: Checker;
   renderReport(input: ReportInput): string;
+  /** Where the test came from, so a stored run can be re-checked: a built-in test's name, or the
+   *  absolute path of its module (null when it was made in code). */
+  source?: string | null;
 }
 
 export interface ReportInput {
@@ -57,6 +61,27 @@ export interface RunOutcome {
   history: History;
 }
 
+/** The nemesis op that waits out --recovery-time: its completion marks the start of the final phase. */
+export const RECOVER = 'recover';
+
+/** The run's nemesis: the faults' own, plus the recovery wait. */
+function withRecovery(n: Nemesis): Nemesis {
+  const self: Nemesis = {
+    fs: new Set([...n.fs, RECOVER]),
+    setup: async (test) => {
+      await n.setup(test);
+      return self;
+    },
+    async invoke(test, op) {
+      if (op.f !== RECOVER) return n.invoke(test, op);
+      await new Promise((r) => setTimeout(r, Number(op.value) * 1000));
+      return { ...op, type: 'info' };
+    },
+    teardown: (test) => n.teardown(test),
+  };
+  return self;
+}
+
 /** Builds a generator for the whole run: main phase with faults, final phase, final reads. */
 export function runGenerator(workload: Workload, pkg: NemesisPackage, opts: RunOptions): GenLike {
   // Each worker staggers its own ops (the total is --rate): a worker's planned op times then come
@@ -67,8 +92,8 @@ export function runGenerator(workload: Workload, pkg: NemesisPackage, opts: RunO
     main,
     pkg.finalGenerator ? nemesis(pkg.finalGenerator) : null,
     // Faults undone, the system gets time to recover (and replicas to converge) before the final
-    // operations, as Maelstrom always gives it.
-    workload.finalGenerator && opts.recoveryTime > 0 ? nemesis(sleep(opts.recoveryTime)) : null,
+    // operations, as Maelstrom always gives it. Recorded, so checkers see where the final phase begins.
+    workload.finalGenerator && opts.recoveryTime > 0 ? nemesis(once({ f: RECOVER, value: opts.recoveryTime })) : null,
     workload.finalGenerator ? clients(workload.finalGenerator) : null,
   );
 }
@@ -93,7 +118,7 @@ export async function runTest(t: ResolvedTest, ui: RunUi = {}, stop?: AbortSigna
   const pkg = t.nemesis;
   ui.onBands?.(pkg.perf);
   writeJson(path.join(run.dir, 'test.json'), {
-    name: test.name, runId: test.runId, seed: opts.seed, nodes, concurrency: opts.concurrency, opts,
+    name: test.name, runId: test.runId, seed: opts.seed, nodes, concurrency: opts.concurrency, source: t.source ?? null, opts,
     versions: { 'jepsen-ts': packageVersion(), node: process.version }, started: new Date().toISOString(),
   });
   updateLatest(run);
@@ -140,8 +165,9 @@ export async function runTest(t: ResolvedTest, ui: RunUi = {}, stop?: AbortSigna
 
     ui.onPhase?.('running');
     await interpret({
-      test, generator: runGenerator(workload, pkg, opts), pool, nemesis: pkg.nemesis, history,
+      test, generator: runGenerator(workload, pkg, opts), pool, nemesis: withRecovery(pkg.nemesis), history,
       opTimeoutMs: opts.opTimeout * 1000, stop: interrupt.signal,
+      nemesisTimeoutMs: Math.min(MAX_TIMER_MS, Math.max(120_000, (opts.recoveryTime + 60) * 1000)),
     });
   } catch (e) {
     failure = e;
@@ -159,19 +185,28 @@ export async function runTest(t: ResolvedTest, ui: RunUi = {}, stop?: AbortSigna
   }
 
   ui.onPhase?.('checking');
-  const results = await t.checker.check(test, history.ops, { ...opts });
-  // A Ctrl-C that came while checking still makes the run interrupted.
-  const interrupted = interrupt.signal.aborted || stop?.aborted === true;
-  if (interrupted) {
+  const outcome = await checkRun(t, test, history.ops, run.dir, () => interrupt.signal.aborted || stop?.aborted === true);
+  log.info(`verdict: ${outcome.valid}`);
+  log.close();
+  return outcome;
+}
+
+/**
+ * Checks a run's history and writes what a run leaves: results.json and report.html. Used at the
+ * end of a run and by `analyze` (a stored run re-checked, perhaps with other options).
+ * `interrupted` is asked after checking: a Ctrl-C that came while checking counts too.
+ */
+export async function checkRun(t: ResolvedTest, test: TestInfo, history: History, dir: string, interrupted: () => boolean): Promise<RunOutcome> {
+  const results = await t.checker.check(test, history, { ...t.opts });
+  const stopped = interrupted();
+  if (stopped) {
     (results as Record<string, unknown>).interrupted = true;
     if (results.valid === true) results.valid = 'unknown';
   }
-  writeJson(path.join(run.dir, 'results.json'), results);
-  const reportPath = path.join(run.dir, 'report.html');
-  fs.writeFileSync(reportPath, t.renderReport({ test: { ...test, opts }, history: history.ops, results, perf: pkg.perf }));
-  log.info(`verdict: ${results.valid}`);
-  log.close();
-  return { valid: results.valid, results, dir: run.dir, reportPath, seed: opts.seed, interrupted, history: history.ops };
+  writeJson(path.join(dir, 'results.json'), results);
+  const reportPath = path.join(dir, 'report.html');
+  fs.writeFileSync(reportPath, t.renderReport({ test: { ...test, opts: t.opts }, history, results, perf: t.nemesis.perf }));
+  return { valid: results.valid, results, dir, reportPath, seed: t.opts.seed, interrupted: stopped, history };
 }
 
 /** Teardown never throws: each step is attempted, and failures are logged. */

@@ -46,6 +46,8 @@ const words = (xs: readonly string[]) => (xs.length <= 1 ? xs.join('') : `${xs.s
 export interface ResolveOptions {
   /** Values came from the command line: strings to coerce, repeated flags as arrays. */
   fromCli?: boolean;
+  /** Where the test came from (see ResolvedTest.source). */
+  source?: string | null;
 }
 
 /** The option specs a run of this test accepts, given the values known so far, by part. */
@@ -161,5 +163,6 @@ export function resolveTest(def: TestDefinition, given: OptionValues, cat: Catal
     provider: prov,
     checker: cat.fullChecker(workload, nemesis.perf),
     renderReport: cat.renderReport,
+    source: o.source ?? null,
   };
 }

@@ -6,6 +6,7 @@ import { checkCommand } from './check-command.ts';
 import { cleanCommand, imagesBuildCommand } from '../docker-commands.ts';
 import { EXIT, UsageError, errorMessage, isUserFacing } from '../errors.ts';
 import { runCommand } from './run-command.ts';
+import { analyzeCommand } from './analyze-command.ts';
 import { coerce, type OptionSpec } from '../options.ts';
 
 const CHECK_TIMEOUT: OptionSpec = { name: 'checkTimeout', type: 'number', above: 0, unit: 's', description: '' };
@@ -14,6 +15,7 @@ const JOBS: OptionSpec = { name: 'jobs', type: 'integer', min: 1, max: 256, desc
 async function dispatch(args: string[]): Promise<number> {
   // `run` parses its own options: which ones exist depends on the test it runs.
   if (args[0] === 'run') return runCommand(args.slice(1));
+  if (args[0] === 'analyze') return analyzeCommand(args.slice(1));
   let code: number = EXIT.valid;
   // yargs drops a lone "-" (standard input, for check): carry it through under another name.
   const STDIN = '\u0000stdin';
@@ -21,6 +23,7 @@ async function dispatch(args: string[]): Promise<number> {
     .scriptName('jepsen-ts')
     .usage('$0 <command> [options]')
     .command('run <test>', 'Run a test: a cluster, a workload, faults, a verdict and a report (`run <test> --help` lists its options)')
+    .command('analyze [dir]', 'Re-check a stored run (default store/latest), with today\'s checkers or other options; rewrites its results and report')
     .command('check <files..>', 'Check histories (Jepsen EDN or history.jsonl; files, directories, globs, - for standard input) for linearizability', (y) =>
       y
         .positional('files', { type: 'string', array: true, describe: 'History files (.edn, .jsonl), directories of them, globs, or - (standard input)' })
@@ -49,7 +52,7 @@ async function dispatch(args: string[]): Promise<number> {
     .command('clean', 'Docker provider: remove every container and network labelled jepsen-ts', (y) => y, async () => {
       code = await cleanCommand();
     })
-    .demandCommand(1, 'Name a command: run, check, images or clean.')
+    .demandCommand(1, 'Name a command: run, analyze, check, images or clean.')
     .strict()
     .help()
     .version(false)

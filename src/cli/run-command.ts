@@ -12,7 +12,7 @@ import { freshSeed } from '../rng.ts';
 import { runTest, type RunOutcome } from '../run.ts';
 import type { CheckResult } from '../types.ts';
 import { shortText } from '../util/values.ts';
-import { loadTest } from './load-test.ts';
+import { loadTest, testSource } from './load-test.ts';
 import { exitCodeFor, summary } from './summary.ts';
 
 interface Parsed {
@@ -23,7 +23,7 @@ interface Parsed {
 
 /** Splits argv into the target and the given flags (camelCase names, string values; a repeated
  *  flag gives an array, which the option layer refuses unless the option is repeatable). */
-function parse(args: string[], booleans: readonly string[]): Parsed {
+export function parseArgs(args: string[], booleans: readonly string[]): Parsed {
   const raw = Parser(args, {
     boolean: [...booleans.map((b) => flagOf(b).slice(2)), 'help'],
     alias: { help: ['h'] },
@@ -33,7 +33,7 @@ function parse(args: string[], booleans: readonly string[]): Parsed {
     },
   }) as Record<string, unknown> & { _: Array<string | number> };
   const positionals = raw._.map(String);
-  if (positionals.length > 1) throw new UsageError(`Unexpected argument ${shortText(positionals[1], 40)}: \`run\` takes one test (a built-in name or a module path) and options.`);
+  if (positionals.length > 1) throw new UsageError(`Unexpected argument ${shortText(positionals[1], 40)}: give one test (or run directory) and options.`);
   const given: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
     if (k === '_' || k === 'help' || k === 'h' || k === '$0') continue;
@@ -72,7 +72,7 @@ function helpText(def: TestDefinition, given: Record<string, unknown>): string {
 }
 
 export async function runCommand(args: string[]): Promise<number> {
-  const first = parse(args, catalogueBooleans());
+  const first = parseArgs(args, catalogueBooleans());
   if (first.target === undefined) {
     if (first.help) {
       process.stdout.write('Usage: jepsen-ts run <test> [options]\n\n<test> is a built-in test (counter, register, lock, queue, cache) or the path to a test module (./my-test.ts).\n`jepsen-ts run <test> --help` lists the options of that test.\n');
@@ -83,12 +83,13 @@ export async function runCommand(args: string[]): Promise<number> {
   const def = await loadTest(first.target);
   // Parse again knowing every boolean flag of this test.
   const specs = mergeSpecs(applicableOptions(def, {}, catalogue, { fromCli: true }));
-  const { given, help } = parse(args, [...allBooleans(specs), ...catalogueBooleans()]);
+  const { given, help } = parseArgs(args, [...allBooleans(specs), ...catalogueBooleans()]);
   if (help) {
     process.stdout.write(helpText(def, given));
     return EXIT.valid;
   }
-  const base = resolveTest(def, { ...given, seed: given.seed ?? String(freshSeed()) }, catalogue, { fromCli: true });
+  const source = testSource(first.target);
+  const base = resolveTest(def, { ...given, seed: given.seed ?? String(freshSeed()) }, catalogue, { fromCli: true, source });
   const testCount = Number(base.opts.testCount);
 
   const stop = new AbortController();
@@ -108,7 +109,7 @@ export async function runCommand(args: string[]): Promise<number> {
   try {
     for (let i = 0; i < testCount && !stop.signal.aborted; i++) {
       const seed = (base.opts.seed + i) >>> 0;
-      const t = i === 0 ? base : resolveTest(def, { ...given, seed: String(seed) }, catalogue, { fromCli: true });
+      const t = i === 0 ? base : resolveTest(def, { ...given, seed: String(seed) }, catalogue, { fromCli: true, source });
       const o = t.opts;
       const system = t.db.name === 'none' ? '' : ` on ${t.db.name}`;
       process.stdout.write(`Running ${t.name}${system} with ${o.nodeCount} nodes, nemesis ${o.nemesis.join(',') || 'none'}, seed ${seed}${testCount > 1 ? ` (test ${i + 1} of ${testCount})` : ''}\n`);
