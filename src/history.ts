@@ -17,8 +17,10 @@ export class HistoryRecorder {
 
   /** Appends an op, assigning its index. */
   append(op: Omit<Op, 'index'>): Op {
-    const full = { index: this.ops.length, ...op } as Op;
-    full.index = this.ops.length;
+    // Built field by field: the history's fields only, in the order they are written.
+    const full: Op = { index: this.ops.length, time: op.time, type: op.type, process: op.process, f: op.f, value: op.value };
+    if (op.node !== undefined) full.node = op.node;
+    if (op.error !== undefined) full.error = op.error;
     this.ops.push(full);
     if (this.fd !== null) {
       this.buf.push(toJson(full));

@@ -91,6 +91,13 @@ export function hashValue(x: unknown): number {
 
 /** JSON text of a value for files and messages: bigints as bare digits (exact), never a throw. */
 export function toJson(v: unknown, space?: number): string {
+  // The common case, fast: nothing JSON.stringify cannot do alone (it throws on a bigint).
+  try {
+    const plain = JSON.stringify(v, null, space);
+    return plain === undefined ? 'null' : plain;
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+  }
   const big: string[] = [];
   const text = JSON.stringify(v, (_k, x) => {
     if (typeof x !== 'bigint') return x;
