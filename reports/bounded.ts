@@ -102,14 +102,17 @@ export function count(n: number): string {
   return `${n < 0 ? '-' : ''}${s.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}`;
 }
 
+const oneLine = (s: string) => s.replace(/[\n\r\t]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t'));
+
 /** One-line text of a value for sentences: the prefix, and "… (N characters)" when cut. */
 export function short(v: unknown, max = 40, raw = false): string {
   const p = preview(v, max, raw);
-  return p.truncated ? `${p.text}… (${p.approximate ? 'more than ' : ''}${count(p.length)} characters)` : p.text;
+  const text = oneLine(p.text);
+  return p.truncated ? `${text}… (${p.approximate ? 'more than ' : ''}${count(p.length)} characters)` : text;
 }
 
-/** A string clipped to max characters for labels (no length note). */
+/** A string clipped to max characters for labels and names: one line, no length note. */
 export function clip(s: string, max: number): string {
-  const p = printable(s);
+  const p = oneLine(printable(s.length > max * 2 ? s.slice(0, max * 2) : s));
   return p.length > max ? `${p.slice(0, max - 1)}…` : p;
 }
