@@ -76,7 +76,8 @@ export function chartData(history: History, faults: readonly FaultInterval[]): C
     if (p.time > t1) t1 = p.time;
   }
   if (!all.length) t0 = t1 = 0;
-  if (t1 <= t0) t1 = t0 + 1;
+  // Far from zero, t0 + 1 can equal t0: widen relative to the magnitude.
+  if (!(t1 - t0 > Math.abs(t0) * 1e-12)) t1 = t0 + Math.max(1, Math.abs(t0) * 1e-9);
 
   // The busiest series keep their names; the rest are "other".
   const seriesOf = (p: LatencyPoint) => `${clip(String(p.f), NAME)} ${p.type}`;

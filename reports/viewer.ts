@@ -101,7 +101,8 @@ export const VIEWER_JS = String.raw`
     var t1 = maxStart;
     ops.forEach(function (o) { if (o.end !== null && o.end <= limit && o.end > t1) t1 = o.end; });
     spans.forEach(function (s) { if (s[2] !== null && s[2] <= limit && s[2] > t1) t1 = s[2]; });
-    if (!(t1 > t0)) t1 = t0 + 1;
+    // Far from zero, t0 + 1 can equal t0: widen relative to the magnitude.
+    if (!(t1 - t0 > Math.abs(t0) * 1e-12)) t1 = t0 + Math.max(1, Math.abs(t0) * 1e-9);
     var pad = (t1 - t0) * 0.03; t0 -= pad; t1 += pad;
 
     var procs = [];
