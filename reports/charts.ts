@@ -9,9 +9,9 @@ import { latencies, latencyGroups, quantiles, type LatencyPoint } from '../check
 import { clip } from './bounded.ts';
 import type { FaultInterval } from './explain/faults.ts';
 
-const MAX_POINTS = 4000;
-const MAX_NOT_OK = 2000;
-const MAX_BINS = 150;
+const MAX_POINTS = 2000;
+const MAX_NOT_OK = 1000;
+const MAX_BINS = 100;
 const MAX_SERIES = 10;
 const MAX_BANDS = 200;
 const MAX_CLOCK = 2000;
