@@ -114,7 +114,7 @@ export function renderReport(input: ReportInput & ReportExtras): string {
     return true;
   });
   const topList = top.length
-    ? `<ol class="anomalies">${top.map((a) => `<li><span class="checker-name">${h(clip(a.checker, 60))}</span> ${h(a.sentence)}${a.count !== undefined && a.count > (a.covers ?? 1) ? ` <span class="more">(${count(a.count)} ${h(a.type)} in all)</span>` : ''} <a href="#anomaly-${p.index.get(a)}">evidence</a></li>`).join('')}</ol>`
+    ? `<ol class="anomalies">${top.map((a) => `<li><span class="checker-name">${h(clip(a.checker, 60))}</span> ${h(a.sentence)}${a.count !== undefined && a.count > (a.covers ?? 1) ? ` <span class="more">(${count(a.count)} like it in all)</span>` : ''} <a href="#anomaly-${p.index.get(a)}">evidence</a></li>`).join('')}</ol>`
     : `<p>No anomalies. ${h(ex.headline)}</p>`;
   const sections = ex.checkers.map((c) => checkerSection(c, p, 0)).join('\n');
   const windowed = tl.ops.length < tl.invocations

@@ -164,7 +164,7 @@ export const VIEWER_JS = String.raw`
       g.appendChild(el('rect', { x: x, y: y, width: Math.max(3, x2 - x), height: ROW - 6, rx: 3, fill: o.inv === cfg.culprit ? '#e34a33' : FILL[o.type] }));
       var room = Math.floor((x2 - x - 8) / 6.5);
       if (room >= 3) {
-        var label = o.f + ' ' + o.value + (o.out !== null ? ' → ' + o.out : '');
+        var label = o.f + (o.value === 'null' ? '' : ' ' + o.value) + (o.out !== null ? ' → ' + o.out : '');
         g.appendChild(el('text', { x: x + 4, y: y + 12, class: 'tl-label' }, label.length > room ? label.slice(0, room - 1) + '…' : label));
       }
       var show = function () { showDetails(panel, o, cfg.states); };

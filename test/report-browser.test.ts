@@ -39,7 +39,7 @@ function write(html: string): string {
 const PROBE = `(function () {
   var q = function (s) { return document.querySelectorAll(s); };
   var charts = {};
-  Array.prototype.forEach.call(q('.chart'), function (c) { charts[c.id] = { drawn: c.getAttribute('data-drawn') === '1', error: c.getAttribute('data-error'), marks: c.querySelectorAll('svg .mark-symbol path, svg .mark-line path, svg .mark-rect path').length }; });
+  Array.prototype.forEach.call(q('.chart'), function (c) { charts[c.id] = { drawn: c.getAttribute('data-drawn') === '1', error: c.getAttribute('data-error'), marks: c.querySelectorAll('svg .mark-symbol path, svg .mark-line path, svg .mark-rect path').length, bands: c.querySelectorAll('svg .mark-rect path').length }; });
   var win = q('[data-window]')[0];
   var culprit = win && win.querySelector('.tl-culprit');
   var hist = q('[data-history-timeline]')[0];
@@ -71,7 +71,7 @@ const PROBE = `(function () {
 })()`;
 
 interface Probe {
-  pwned: boolean; title: string; injected: number; charts: Record<string, { drawn: boolean; error: string | null; marks: number }>;
+  pwned: boolean; title: string; injected: number; charts: Record<string, { drawn: boolean; error: string | null; marks: number; bands: number }>;
   windows: number[]; culprit: boolean; culpritDetails: string | null; historyDrawn: number; pageBefore: string; pageAfter: string;
   historyDetails: string; faultBands: number; topSentences: string[]; width: number; viewport: number;
 }
@@ -108,6 +108,7 @@ test('an invalid register report: the sentence on top, charts, the counterexampl
   assert.match(p.culpritDetails!, /state beforestate \d+state afterstate \d+/, 'model states before and after');
   assert.match(p.historyDetails, /outcome(ok|failed|indeterminate)/);
   assert.ok(p.faultBands > 0, 'the partition is drawn behind the ops');
+  assert.ok(p.charts.latency.bands > 0 && p.charts.throughput.bands > 0, 'and shaded on the charts');
 });
 
 test('no value, error, key, node, f, checker or test name from a history executes as script', { skip }, async () => {

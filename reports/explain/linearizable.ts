@@ -29,7 +29,8 @@ const stateText = (s: unknown) => (s === undefined ? undefined : clip(typeof s =
 
 export function explainLinearizable(r: CheckResult, name: string, ctx: Ctx): { anomalies: Anomaly[]; evidence: Evidence[]; headline: string } {
   const model = typeof r.model === 'string' ? r.model : 'model';
-  const keyText = r.key !== undefined ? ` on key ${clip(String(r.key), 40)}` : '';
+  // A mutex's key is the lock, which its ops already name.
+  const keyText = r.key !== undefined && model !== 'mutex' ? ` on key ${clip(String(r.key), 40)}` : '';
   if (r.valid === true) {
     return { anomalies: [], evidence: [], headline: `linearizable (${clip(model, 30)}): ${plural(Number(r['ops-checked'] ?? 0), 'op')} in ${plural(Number(r.parts ?? 1), 'part')} checked` };
   }
