@@ -10,7 +10,7 @@ import type { FaultInterval } from './explain/faults.ts';
 
 export const MAX_OPS = 20_000;
 const MAX_FAULTS = 500;
-const VALUE = 60;
+const VALUE = 120;
 const ERROR = 160;
 const TYPE_CODE: Record<string, number> = { ok: 0, fail: 1, info: 2 };
 

@@ -75,7 +75,8 @@ export function describeFault(name: string, value: unknown): { text: string; nod
     const bits = nodes.map((n) => (typeof spec[n] === 'number' ? `${clip(n, 24)} ${Number(spec[n]) >= 0 ? '+' : ''}${spec[n]} ms` : clip(n, 24)));
     return { text: `a clock ${v.nodes ? 'strobe' : 'bump'} (${bits.join(', ')})`, nodes };
   }
-  return { text: `a ${clip(name, 30)} fault${value === null || value === undefined ? '' : ` (${short(value, 40)})`}`, nodes: [] };
+  const what = name === 'fault' ? 'a fault' : `a ${clip(name, 30)} fault`;
+  return { text: `${what}${value === null || value === undefined ? '' : ` (${short(value, 40)})`}`, nodes: [] };
 }
 
 /** The fault intervals of a history, in order of start. */

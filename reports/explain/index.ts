@@ -70,6 +70,8 @@ function explainOne(r: CheckResult, name: string, ctx: Ctx, depth: number): Chec
     default: x = explainGeneric(r, name);
   }
   Object.assign(base, Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined)));
+  // Without real times, "at position 491 (index 491" says the same thing twice.
+  if (!ctx.timed) for (const a of base.anomalies) a.sentence = a.sentence.replace(/ at position (\d+) \(index \1\b/g, ' (index $1');
   if (!base.headline) base.headline = anomalyHeadline(base);
   base.headline = clip(base.headline, MAX_HEADLINE);
   return base;
