@@ -45,10 +45,12 @@ interface Page {
   charts: number;
 }
 
-function anomalyBlock(a: Anomaly, p: Page): string {
+function anomalyBlock(a: Anomaly, p: Page, first: boolean): string {
   const i = p.index.get(a)!;
   const count_ = a.count !== undefined && a.count > (a.covers ?? 1) ? `<p class="more">One of ${count(a.count)} ${h(a.type)} anomalies found by this checker.</p>` : '';
-  const timeline = a.focus && a.focus.ops.length ? `<div class="timeline" data-window="w${i}"></div>` : '';
+  // The first window of each checker is also reachable as #timeline-<checker> (links, scripts).
+  const anchor = first ? ` id="timeline-${h(a.checker.replace(/[^A-Za-z0-9_-]/g, (c) => (c === '.' ? '-' : '_')).slice(0, 80))}"` : '';
+  const timeline = a.focus && a.focus.ops.length ? `<div class="timeline"${anchor} data-window="w${i}"></div>` : '';
   const graph = a.graph ? `<div class="table-wrap">${graphSvg(a.graph)}</div>` : '';
   return `<div class="anomaly" id="anomaly-${i}"><p class="sentence">${h(a.sentence)}</p>${count_}${timeline}${graph}</div>`;
 }
@@ -72,7 +74,8 @@ function anomalyCount(c: CheckerExplanation): string {
 
 function checkerSection(c: CheckerExplanation, p: Page, depth: number): string {
   const id = `checker-${sectionId++}`;
-  const own = c.parts.length ? '' : c.anomalies.map((a) => anomalyBlock(a, p)).join('');
+  const firstWithWindow = c.anomalies.find((a) => a.focus && a.focus.ops.length);
+  const own = c.parts.length ? '' : c.anomalies.map((a) => anomalyBlock(a, p, a === firstWithWindow)).join('');
   const parts = c.parts.map((x) => checkerSection(x, p, depth + 1)).join('');
   const notes = c.notes.map((n) => `<p class="note">${h(n)}</p>`).join('');
   let chart = '';

@@ -100,7 +100,7 @@ export function explainLinearizable(r: CheckResult, name: string, ctx: Ctx): { a
   };
   const hasStates = window.some((w) => w['state-before'] !== undefined || w['state-after'] !== undefined);
   const evidence: Evidence[] = window.length ? [{
-    title: `The counterexample window${keyText}: the op that could not be linearized and the ops around it`,
+    title: `Counterexample${keyText}: the op that could not be linearized and the ops around it`,
     columns: ['', 'process', 'f', 'value', 'returned', 'outcome', 'invoked', 'completed', ...(hasStates ? ['state before', 'state after'] : [])],
     rows: window.slice(0, 50).map((w) => {
       const inv = opAt(ctx, w['invoke-index']);
