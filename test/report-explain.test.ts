@@ -8,6 +8,7 @@ import { checkSession } from '../checkers/session.ts';
 import { checkStats } from '../checkers/stats.ts';
 import { explainResults } from '../reports/explain/index.ts';
 import { describeFault } from '../reports/explain/faults.ts';
+import { faultContext, makeCtx } from '../reports/explain/describe.ts';
 import { renderReport } from '../reports/render.ts';
 import type { CheckResult, Op, PerfBand } from '../src/types.ts';
 import { PARTITION, checkRun, reportInput, simulateRegister } from './report-fixtures.ts';
@@ -171,6 +172,12 @@ test('faults in words', () => {
   assert.equal(describeFault('clock', { n2: 250, n3: -90 }).text, 'a clock bump (n2 +250 ms, n3 -90 ms)');
   assert.equal(describeFault('packet', { kind: 'delay', targets: ['n1'] }).text, 'packet delay faults on the links of n1');
   assert.equal(describeFault('x', '<b>'.repeat(100)).text.length < 120, true);
+  const ctx = makeCtx(hist([[5, 'invoke', 'nemesis', 'kill', ['n3']], [5.1, 'info', 'nemesis', 'kill', ['n3']], [8, 'invoke', 'nemesis', 'start', 'all'], [8.1, 'info', 'nemesis', 'start', ['n3']]]), [KILL]);
+  assert.equal(faultContext(ctx, 1e9, 1.1e9).phrase, 'before any fault began', 'a fault seconds later is not mentioned');
+  assert.equal(faultContext(ctx, 4.5e9, 4.6e9).phrase, 'while no fault was active; a kill of n3 began 500 ms later, at 5.100 s');
+  assert.equal(faultContext(ctx, 1e9, 1.1e9, [], Infinity).phrase, 'while no fault was active; a kill of n3 began 4.000 s later, at 5.100 s');
+  assert.deepEqual(faultContext(ctx, 6e9, 6e9, ['n3']), { phrase: 'during a kill of n3 that began at 5.100 s', faults: ['a kill of n3'], main: ctx.faults[0] });
+  assert.equal(faultContext(ctx, 9e9, 9e9).phrase, 'while no fault was active (the last, a kill of n3, ended 900 ms earlier, at 8.100 s)');
 });
 
 test('headlines are one line and bounded whatever the values', () => {

@@ -100,9 +100,9 @@ function faultList(fs: FaultInterval[], ctx: Ctx): string {
 
 /**
  * Where a moment [from, to] (ns) stands among the faults: during which (those touching `nodes`
- * first), or which came next/last. Returns the phrase and the descriptions of the active faults.
+ * first), or which began soon after (within `nextWithin` ns), or which ended last before. Returns the phrase and the descriptions of the active faults.
  */
-export function faultContext(ctx: Ctx, from: number, to: number, nodes: readonly unknown[] = [], nextWithin = Infinity): { phrase: string; faults: string[]; main?: FaultInterval } {
+export function faultContext(ctx: Ctx, from: number, to: number, nodes: readonly unknown[] = [], nextWithin = 1e9): { phrase: string; faults: string[]; main?: FaultInterval } {
   if (!ctx.faults.length) return { phrase: ctx.nemesis ? 'while no fault was active' : 'with no faults injected', faults: [] };
   const touches = (f: FaultInterval) => f.nodes.some((n) => nodes.includes(n));
   const rank = (fs: FaultInterval[]) => [...fs.filter(touches), ...fs.filter((f) => !touches(f))];

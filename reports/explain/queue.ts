@@ -53,7 +53,7 @@ export function explainQueue(r: CheckResult, name: string, ctx: Ctx): { anomalie
     const inv = pos === undefined ? undefined : ctx.history[pos];
     const ok = inv ? completionOf(ctx, inv) : undefined;
     if (!inv) return { value, phrase: '', faults: [], key: '?' };
-    const fc = faultContext(ctx, inv.time, ok?.time ?? inv.time, ok?.node !== undefined ? [ok.node] : []);
+    const fc = faultContext(ctx, inv.time, ok?.time ?? inv.time, ok?.node !== undefined ? [ok.node] : [], Infinity);
     return { value, inv, ok, pos, phrase: fc.phrase, faults: fc.faults, key: `${String(ok?.node)}|${fc.main?.startIndex ?? ''}` };
   });
   const groups = new Map<string, Lost[]>();
@@ -71,7 +71,8 @@ export function explainQueue(r: CheckResult, name: string, ctx: Ctx): { anomalie
     } else if (g.length === 1) {
       sentence = `${prefix}message ${short(first.value, 30)}, enqueued by ${who(first.inv)}${node !== undefined ? ` on ${nodeName(node)}` : ''} ${at(ctx, first.inv)} (${ref(first.inv)})${first.ok && ctx.timed ? ` and acknowledged at ${seconds(first.ok.time)}` : ''}, was never dequeued`;
     } else {
-      const fc = faultContext(ctx, first.inv.time, last.ok?.time ?? last.inv!.time, node !== undefined ? [node] : []);
+      // A message can be lost by a fault well after it was acknowledged (a kill before a flush).
+      const fc = faultContext(ctx, first.inv.time, last.ok?.time ?? last.inv!.time, node !== undefined ? [node] : [], Infinity);
       phrase = fc.phrase;
       faults = fc.faults;
       const span = ctx.timed ? `between ${seconds(first.inv.time)} and ${seconds(last.ok?.time ?? last.inv!.time)}` : `between positions ${first.inv.index} and ${last.inv!.index}`;
