@@ -254,24 +254,30 @@ export const VIEWER_JS = String.raw`
     return spec;
   }
 
-  var jobs = [];
-  var specs = dataOf('specs') || {};
-  Object.keys(specs).forEach(function (id) {
-    var node = document.getElementById(id);
-    if (!node) return;
-    if (!window.vegaEmbed) { node.textContent = 'chart unavailable: the Vega libraries did not load'; return; }
-    jobs.push(window.vegaEmbed(node, expand(specs[id]), { actions: false, renderer: 'svg', ast: true, mode: 'vega' }).then(function () {
-      node.setAttribute('data-drawn', '1');
-    }, function (e) {
-      node.textContent = 'chart failed: ' + e;
-      node.setAttribute('data-error', String(e));
-    }));
-  });
+  // Timelines first (the explanation and its evidence paint at once), then the charts one by
+  // one, each in its own task so the page stays responsive while they draw.
   if (TL) {
     Array.prototype.forEach.call(document.querySelectorAll('[data-history-timeline]'), mountHistory);
     Array.prototype.forEach.call(document.querySelectorAll('[data-window]'), function (c) { mountWindow(c, c.getAttribute('data-window')); });
   }
-  Promise.all(jobs).then(function () {
+  var specs = dataOf('specs') || {};
+  var chain = Promise.resolve();
+  Object.keys(specs).forEach(function (id) {
+    var node = document.getElementById(id);
+    if (!node) return;
+    if (!window.vegaEmbed) { node.textContent = 'chart unavailable: the Vega libraries did not load'; return; }
+    chain = chain.then(function () {
+      return new Promise(function (r) { setTimeout(r, 0); });
+    }).then(function () {
+      return window.vegaEmbed(node, expand(specs[id]), { actions: false, renderer: 'svg', ast: true, mode: 'vega' });
+    }).then(function () {
+      node.setAttribute('data-drawn', '1');
+    }, function (e) {
+      node.textContent = 'chart failed: ' + e;
+      node.setAttribute('data-error', String(e));
+    });
+  });
+  chain.then(function () {
     document.documentElement.setAttribute('data-rendered', String(Math.round(performance.now())));
   });
 })();
