@@ -158,7 +158,13 @@ export function listRuns(store: string, describe?: ServeOptions['describe']): Ru
   }
   for (const test of tests) {
     if (!isDir(path.join(store, test))) continue;
-    for (const run of fs.readdirSync(path.join(store, test))) {
+    let runs: string[];
+    try {
+      runs = fs.readdirSync(path.join(store, test));
+    } catch {
+      continue; // unreadable: nothing to list
+    }
+    for (const run of runs) {
       const dir = path.join(store, test, run);
       if (!isDir(dir)) continue;
       try {
