@@ -93,7 +93,8 @@ export function chartData(history: History, faults: readonly FaultInterval[]): C
     time: (p) => p.time, latency: (p) => Math.max(p.latency, 0.01), f: (p) => clip(String(p.f), NAME), type: (p) => p.type, process: (p) => clip(String(p.process), 12),
   });
 
-  const binSeconds = Math.max(1, niceStep((t1 - t0) / MAX_BINS));
+  // About 60 bins over the run (a tenth of a second at least, MAX_BINS at most).
+  const binSeconds = Math.max(0.1, niceStep((t1 - t0) / 60));
   const first = Math.floor(t0 / binSeconds);
   const bins = Math.min(MAX_BINS + 2, Math.floor(t1 / binSeconds) - first + 1);
   const counts = new Map<string, Float64Array>();

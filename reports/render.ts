@@ -118,7 +118,7 @@ export function renderReport(input: ReportInput & ReportExtras): string {
   });
   const topList = top.length
     ? `<ol class="anomalies">${top.map((a) => `<li><span class="checker-name">${h(clip(a.checker, 60))}</span> ${h(a.sentence)}${a.count !== undefined && a.count > (a.covers ?? 1) ? ` <span class="more">(${count(a.count)} like it in all)</span>` : ''} <a href="#anomaly-${p.index.get(a)}">evidence</a></li>`).join('')}</ol>`
-    : `<p>No anomalies. ${h(ex.headline)}</p>`;
+    : `<p>No anomalies${ex.valid === true ? '' : ', but not every check could decide'}.</p>`;
   const sections = ex.checkers.map((c) => checkerSection(c, p, 0)).join('\n');
   const windowed = tl.ops.length < tl.invocations
     ? `This report includes ${count(tl.ops.length)} of the ${count(tl.invocations)} operations (those around the anomalies); the full history is in history.jsonl.`
