@@ -12,6 +12,8 @@ export const MAX_OPS = 20_000;
 const MAX_FAULTS = 500;
 const VALUE = 120;
 const ERROR = 160;
+/** Past this many characters of op texts, each text is cut shorter: the table stays a few MB. */
+const TEXT_BUDGET = 600_000;
 const TYPE_CODE: Record<string, number> = { ok: 0, fail: 1, info: 2 };
 
 /** [invoke pos, complete pos or -1, process, f, outcome, start, duration or null, node, value, returned, error] */
@@ -40,12 +42,14 @@ export interface TimelineData {
 class Interner {
   readonly strings: string[] = [];
   private ids = new Map<string, number>();
+  size = 0;
   id(s: string): number {
     let i = this.ids.get(s);
     if (i === undefined) {
       i = this.strings.length;
       this.strings.push(s);
       this.ids.set(s, i);
+      this.size += s.length;
     }
     return i;
   }
@@ -102,15 +106,16 @@ export function timelineData(history: History, pairs: Int32Array, faults: readon
     const inv = history[p];
     const c = pairs[p];
     const done = c >= 0 ? history[c] : undefined;
-    const value = short(inv.value, VALUE);
-    const out = done && done.value !== undefined ? short(done.value, VALUE) : undefined;
+    const tight = s.size > TEXT_BUDGET;
+    const value = short(inv.value, tight ? 16 : VALUE);
+    const out = done && done.value !== undefined ? short(done.value, tight ? 16 : VALUE) : undefined;
     const start = time(inv);
     rows.push([
       p, c, s.id(clip(String(inv.process), 16)), s.id(clip(String(inv.f), 40)), done ? TYPE_CODE[done.type] ?? 2 : 3, start,
       done ? Math.round((time(done) - start) * 1e3) / 1e3 : null,
       done?.node !== undefined ? s.id(clip(String(done.node), 24)) : inv.node !== undefined ? s.id(clip(String(inv.node), 24)) : -1,
       s.id(value), out !== undefined && out !== value ? s.id(out) : -1,
-      done?.error !== undefined ? s.id(short(errorOf(done.error), ERROR, true)) : -1,
+      done?.error !== undefined ? s.id(short(errorOf(done.error), tight ? 24 : ERROR, true)) : -1,
     ]);
   }
 

@@ -126,6 +126,17 @@ test('the reproductions of issue 15 give small reports', async () => {
   assert.ok(!html.includes('w'.repeat(1000)), 'the value is cut');
 });
 
+test('a long history of unique long values and errors still gives a report of a few MB', () => {
+  const h: Op[] = [];
+  for (let i = 0; i < 60_000; i++) {
+    const v = `${i}:${'v'.repeat(1000)}`;
+    h.push({ index: h.length, time: i * 1e6, type: 'invoke', process: i % 10, f: 'write', value: v });
+    h.push({ index: h.length, time: i * 1e6 + 5e5, type: 'fail', process: i % 10, f: 'write', value: v, node: `n${i % 5}`, error: { text: `${i}:${'e'.repeat(1000)}` } });
+  }
+  const html = renderReport(reportInput(h, { valid: true, workload: { valid: true } }, 'write', []));
+  assert.ok(html.length < 5_000_000, `${html.length} bytes`);
+});
+
 test('property: no history value makes the report carry markup or exceed its bound', async () => {
   await fc.assert(
     fc.asyncProperty(fc.array(hostileOp(), { minLength: 1, maxLength: 60 }), fc.integer({ min: 0, max: 1 }), async (ops, kind) => {
