@@ -24,6 +24,8 @@ export interface PageLoad {
   renderMs: number;
   /** ms of wall time from navigate to rendered, as the controller saw it. */
   wallMs: number;
+  /** ms of CPU the page's main thread used to get there (unlike the clocks, not inflated by other load). */
+  cpuMs: number;
   /** Uncaught exceptions, console errors and CSP violations seen while loading. */
   errors: string[];
 }
@@ -91,6 +93,12 @@ export class Chromium {
       await this.send('Runtime.enable', {}, sessionId);
       await this.send('Log.enable', {}, sessionId);
       await this.send('Page.enable', {}, sessionId);
+      await this.send('Performance.enable', { timeDomain: 'threadTicks' }, sessionId);
+      const threadTime = async () => {
+        const { metrics } = (await this.send('Performance.getMetrics', {}, sessionId)) as { metrics: Array<{ name: string; value: number }> };
+        return (metrics.find((m) => m.name === 'ThreadTime')?.value ?? 0) * 1000;
+      };
+      const cpu0 = await threadTime();
       // Before any page script: record CSP violations, which the page itself cannot report.
       await this.send('Page.addScriptToEvaluateOnNewDocument', {
         source: "window.__csp=[];document.addEventListener('securitypolicyviolation',function(e){window.__csp.push(e.violatedDirective+' '+e.blockedURI)});",
@@ -108,13 +116,14 @@ export class Chromium {
         awaitPromise: true, returnByValue: true,
       }, sessionId);
       const wallMs = performance.now() - t0;
+      const cpuMs = Math.round((await threadTime()) - cpu0);
       const renderMs = (waited.result as { value: number }).value;
       if (renderMs < 0) errors.push(`the page did not finish rendering within ${timeoutMs} ms`);
       const csp = await this.send('Runtime.evaluate', { expression: 'JSON.stringify(window.__csp || [])', returnByValue: true }, sessionId);
       for (const v of JSON.parse((csp.result as { value: string }).value) as string[]) errors.push(`csp: ${v}`);
       const probed = await this.send('Runtime.evaluate', { expression: probe, returnByValue: true, awaitPromise: true }, sessionId);
       if (probed.exceptionDetails) throw new Error(`probe failed: ${JSON.stringify(probed.exceptionDetails).slice(0, 500)}`);
-      return { renderMs, wallMs, errors, value: (probed.result as { value: T }).value };
+      return { renderMs, wallMs, cpuMs, errors, value: (probed.result as { value: T }).value };
     } finally {
       this.listeners = this.listeners.filter((l) => l !== onMsg);
       await this.send('Target.closeTarget', { targetId }).catch(() => {});
