@@ -14,6 +14,8 @@ export interface Preview {
 const MAX_DEPTH = 200;
 /** Stop measuring a value's full length after this many characters: it is "more than" that. */
 const MAX_MEASURE = 200_000_000;
+/** Strings longer than this are measured by their length, not JSON-encoded whole. */
+const LONG = 4096;
 
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/g;
 
@@ -36,15 +38,16 @@ function leaf(x: unknown): string {
 /** A prefix of the value's JSON text (at most max characters) and the full text's length. */
 export function preview(v: unknown, max = 80, raw = false): Preview {
   if (typeof v === 'string' && raw) {
-    const s = printable(v);
-    return s.length > max ? { text: s.slice(0, max), length: v.length, truncated: true } : { text: s, length: v.length, truncated: false };
+    // Escape only the prefix shown: the value may be megabytes.
+    const s = printable(v.length > max * 2 ? v.slice(0, max * 2) : v);
+    return s.length > max || v.length > max * 2 ? { text: s.slice(0, max), length: v.length, truncated: true } : { text: s, length: v.length, truncated: false };
   }
   const out: string[] = [];
   let taken = 0; // characters in out
   let length = 0; // characters of the full text so far
   let approximate = false;
-  const emit = (s: string) => {
-    length += s.length;
+  const emit = (s: string, measured = s.length) => {
+    length += measured;
     if (taken < max) {
       const piece = s.length > max - taken ? s.slice(0, max - taken) : s;
       out.push(piece);
@@ -64,6 +67,11 @@ export function preview(v: unknown, max = 80, raw = false): Preview {
       continue;
     }
     const x = top.v;
+    if (typeof x === 'string' && x.length > LONG) {
+      // A long string: JSON-encode only what can be shown; count its characters (plus quotes).
+      emit(JSON.stringify(x.slice(0, Math.max(0, max - taken) + 8)), x.length + 2);
+      continue;
+    }
     if (x === null || typeof x !== 'object') {
       emit(leaf(x));
       continue;

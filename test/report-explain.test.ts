@@ -187,5 +187,5 @@ test('headlines are one line and bounded whatever the values', () => {
   const ex = explainResults(r, h);
   assert.ok(!ex.headline.includes('\n'));
   assert.ok(ex.headline.length <= 600, `${ex.headline.length}`);
-  assert.match(ex.headline, /\(300,010 characters\)/, "the length of the full value");
+  assert.match(ex.headline, /\(200,010 characters\)/, "the length of the full value");
 });
