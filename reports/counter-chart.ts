@@ -5,8 +5,8 @@ import type { History } from '../src/types.ts';
 import { pairIndex } from '../src/history.ts';
 import { clip } from './bounded.ts';
 
-const MAX_READS = 3000;
-const MAX_SUM = 1500;
+const MAX_READS = 1500;
+const MAX_SUM = 800;
 
 function thin<T>(xs: T[], n: number): T[] {
   if (xs.length <= n) return xs;
