@@ -5,6 +5,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   engine: () => import('./engine.ts'),
   linearizable: () => import('./linearizable.ts'),
   'history-import': () => import('./history-import.ts'),
+  report: () => import('./report.ts'),
 };
 
 const names = process.argv.slice(2);
