@@ -19,8 +19,8 @@ import { VIEWER_JS } from './viewer.ts';
 import { compileSpec } from './vega-compile.ts';
 
 export interface ReportExtras {
-  /** Explanations computed already (by the run, for its summary): not computed twice. */
-  explanation?: Explanation;
+  /** Explanations computed already by explainResults (the run's, for its summary): not computed twice. */
+  explanation?: Explanation | ReportInput['explanation'];
 }
 
 const VERDICT: Record<string, { text: string; cls: string }> = {
@@ -97,7 +97,7 @@ function checkerSection(c: CheckerExplanation, p: Page, depth: number): string {
 export function renderReport(input: ReportInput & ReportExtras): string {
   const { test, results, history, perf } = input;
   const faults = faultIntervals(history, perf);
-  const ex = input.explanation ?? explainResults(results, history, perf);
+  const ex = (input.explanation as Explanation | undefined) ?? explainResults(results, history, perf);
   const anomalies = ex.checkers.flatMap((c) => c.anomalies);
   const p: Page = { index: new Map(anomalies.map((a, i) => [a, i])), specs: {}, input, charts: 0 };
   // Charts over time need real timestamps (imported histories may have none: time = index).

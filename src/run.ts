@@ -12,6 +12,7 @@ import { FileLogger, type Level } from './log.ts';
 import { Rng } from './rng.ts';
 import { createRunDir, updateLatest, writeJson } from './store.ts';
 import { packageVersion } from './util/paths.ts';
+import { summarize, type RunExplanation, type Summary } from './summary.ts';
 import { RunAbortedError, errorMessage } from './errors.ts';
 import type {
   CheckResult, Checker, Client, ClientFactory, Cluster, Db, History, Nemesis, NemesisPackage, Op, PerfBand, Provider, RunOptions, TestInfo, Workload,
@@ -30,6 +31,8 @@ export interface ResolvedTest {
   /** The workload's checker composed with the checks every run gets. */
   checker: Checker;
   renderReport(input: ReportInput): string;
+  /** The results in words: a headline for the run and for each checker. */
+  explain(results: CheckResult, history: History, perf: readonly PerfBand[]): RunExplanation;
   /** Where the test came from, so a stored run can be re-checked: a built-in test's name, or the
    *  absolute path of its module (null when it was made in code). */
   source?: string | null;
@@ -40,6 +43,8 @@ export interface ReportInput {
   history: History;
   results: CheckResult;
   perf: readonly PerfBand[];
+  /** The results explained (made once per run, for the summary, JUnit and the report alike). */
+  explanation?: RunExplanation;
 }
 
 export interface RunUi {
@@ -54,6 +59,10 @@ export interface RunUi {
 export interface RunOutcome {
   valid: CheckResult['valid'];
   results: CheckResult;
+  /** The results in words: the run's headline and each checker's. */
+  explanation: RunExplanation;
+  /** What summary.json says. */
+  summary: Summary;
   dir: string;
   reportPath: string;
   seed: number;
@@ -117,9 +126,10 @@ export async function runTest(t: ResolvedTest, ui: RunUi = {}, stop?: AbortSigna
   };
   const pkg = t.nemesis;
   ui.onBands?.(pkg.perf);
+  const started = new Date().toISOString();
   writeJson(path.join(run.dir, 'test.json'), {
     name: test.name, runId: test.runId, seed: opts.seed, nodes, concurrency: opts.concurrency, source: t.source ?? null, opts,
-    versions: { 'jepsen-ts': packageVersion(), node: process.version }, started: new Date().toISOString(),
+    versions: { 'jepsen-ts': packageVersion(), node: process.version }, started,
   });
   updateLatest(run);
   log.info(`run ${test.runId}: ${t.name} (${workload.name} workload) on ${db.name}, provider ${t.provider.name}, seed ${opts.seed}`);
@@ -185,7 +195,7 @@ export async function runTest(t: ResolvedTest, ui: RunUi = {}, stop?: AbortSigna
   }
 
   ui.onPhase?.('checking');
-  const outcome = await checkRun(t, test, history.ops, run.dir, () => interrupt.signal.aborted || stop?.aborted === true);
+  const outcome = await checkRun(t, test, history.ops, run.dir, () => interrupt.signal.aborted || stop?.aborted === true, started);
   log.info(`verdict: ${outcome.valid}`);
   log.close();
   return outcome;
@@ -196,17 +206,21 @@ export async function runTest(t: ResolvedTest, ui: RunUi = {}, stop?: AbortSigna
  * end of a run and by `analyze` (a stored run re-checked, perhaps with other options).
  * `interrupted` is asked after checking: a Ctrl-C that came while checking counts too.
  */
-export async function checkRun(t: ResolvedTest, test: TestInfo, history: History, dir: string, interrupted: () => boolean): Promise<RunOutcome> {
+export async function checkRun(t: ResolvedTest, test: TestInfo, history: History, dir: string, interrupted: () => boolean, started: string | null): Promise<RunOutcome> {
   const results = await t.checker.check(test, history, { ...t.opts });
   const stopped = interrupted();
   if (stopped) {
     (results as Record<string, unknown>).interrupted = true;
     if (results.valid === true) results.valid = 'unknown';
   }
+  const perf = t.nemesis.perf;
+  const explanation = t.explain(results, history, perf);
+  const summary = summarize({ test: test.name, runId: test.runId, seed: t.opts.seed, opts: t.opts, history, explanation, valid: results.valid, interrupted: stopped, started });
   writeJson(path.join(dir, 'results.json'), results);
+  writeJson(path.join(dir, 'summary.json'), summary);
   const reportPath = path.join(dir, 'report.html');
-  fs.writeFileSync(reportPath, t.renderReport({ test: { ...test, opts: t.opts }, history, results, perf: t.nemesis.perf }));
-  return { valid: results.valid, results, dir, reportPath, seed: t.opts.seed, interrupted: stopped, history };
+  fs.writeFileSync(reportPath, t.renderReport({ test: { ...test, opts: t.opts }, history, results, perf, explanation }));
+  return { valid: results.valid, results, explanation, summary, dir, reportPath, seed: t.opts.seed, interrupted: stopped, history };
 }
 
 /** Teardown never throws: each step is attempted, and failures are logged. */

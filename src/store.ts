@@ -96,6 +96,24 @@ function relink(linkPath: string, target: string): void {
   }
 }
 
+/** Why a file cannot be written at this path (its directory missing, or not writable), or undefined. */
+export function outputFileProblem(file: string): string | undefined {
+  const p = path.resolve(file);
+  try {
+    if (fs.statSync(p).isDirectory()) return 'it is a directory; give a file name';
+  } catch {
+    /* absent: fine */
+  }
+  const dir = path.dirname(p);
+  try {
+    if (!fs.statSync(dir).isDirectory()) return `${dir} is not a directory`;
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? `the directory ${dir} does not exist` : `the directory ${dir} is not writable`;
+  }
+  return undefined;
+}
+
 export function writeJson(file: string, data: unknown): void {
   fs.writeFileSync(file, toJson(data, 2) + '\n');
 }

@@ -79,7 +79,7 @@ async function analyze(dirArg: string | undefined, overrides: Record<string, unk
     name: stored.name, runId: stored.runId ?? path.basename(dir), seed: resolved.opts.seed, opts: resolved.opts, nodes: resolved.nodes,
     concurrency: resolved.opts.concurrency, storeDir: dir, log: silentLogger, rng: new Rng(resolved.opts.seed).fork(0x7465), now: () => 0,
   };
-  const outcome = await checkRun(resolved, test, history, dir, () => false);
+  const outcome = await checkRun(resolved, test, history, dir, () => false, (stored as { started?: string }).started ?? null);
   process.stdout.write(`Analyzed ${history.length} events of ${dir}\n${summary(outcome)}\n`);
   return exitCodeFor([outcome.valid]);
 }

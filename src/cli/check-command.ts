@@ -13,6 +13,8 @@ import { shortText, toJson } from '../util/values.ts';
 import { sibling, workerUrl } from '../util/paths.ts';
 import { checkFile, type CheckJob, type FileOutcome } from './check-file.ts';
 import { expandPaths } from './paths.ts';
+import { checkSuite, writeJunit } from './junit-files.ts';
+import { outputFileProblem } from '../store.ts';
 import { JsonSyntaxError, parseJsonLine } from '../json-exact.ts';
 
 export interface CheckArgs {
@@ -24,6 +26,8 @@ export interface CheckArgs {
   report?: string;
   jobs: number;
   independent: boolean;
+  /** Write the verdicts as JUnit XML here (a testsuite per history). */
+  junit?: string;
 }
 
 const MAX_INIT = 1_000_000;
@@ -115,6 +119,10 @@ export async function checkCommand(a: CheckArgs): Promise<number> {
     throw new UsageError(`Unknown model "${shortText(a.model, 40).slice(1, -1)}"; built-in models are: ${Object.keys(MODELS).join(', ')} (or a path to your own model module).`);
   }
   const init = parseInit(a.init);
+  if (a.junit) {
+    const why = outputFileProblem(a.junit);
+    if (why) throw new UsageError(`--junit ${shortText(a.junit, 60)}: ${why}.`);
+  }
   const files = expandPaths(a.files);
   if (files.length === 0) throw new UsageError(`No history files (.edn, .jsonl, .json) found in ${a.files.map((f) => shortText(f, 60)).join(', ')}.`);
   const many = files.length > 1;
@@ -129,6 +137,9 @@ export async function checkCommand(a: CheckArgs): Promise<number> {
 
   const crashed = outcomes.find((o) => o.crashed);
   if (crashed) throw new Error(`checking ${crashed.file} failed: ${crashed.crashed}`);
+  if (a.junit) {
+    writeJunit(a.junit, outcomes.map((o) => checkSuite(o.file, o.refused ? 'refused' : o.result!.valid, verdictLine(o).slice(o.file.length + 2), Number(o.result?.['time-ms'] ?? 0), reportOf(o.file))));
+  }
   if (!many && outcomes[0].refused && !a.json) throw new UsageError(outcomes[0].refused);
   if (a.json) {
     const body = many ? outcomes.map((o) => ({ file: o.file, ops: o.ops, ...(o.refused ? { refused: o.refused } : { result: o.result }) })) : outcomes[0].refused ? { refused: outcomes[0].refused } : outcomes[0].result;

@@ -7,9 +7,11 @@ import { cleanCommand, imagesBuildCommand } from '../docker-commands.ts';
 import { EXIT, UsageError, errorMessage, isUserFacing } from '../errors.ts';
 import { runCommand } from './run-command.ts';
 import { analyzeCommand } from './analyze-command.ts';
+import { serveCommand } from './serve-command.ts';
 import { coerce, type OptionSpec } from '../options.ts';
 
 const CHECK_TIMEOUT: OptionSpec = { name: 'checkTimeout', type: 'number', above: 0, unit: 's', description: '' };
+const PORT: OptionSpec = { name: 'port', type: 'integer', min: 0, max: 65535, description: '' };
 const JOBS: OptionSpec = { name: 'jobs', type: 'integer', min: 1, max: 256, description: '' };
 
 async function dispatch(args: string[]): Promise<number> {
@@ -33,11 +35,13 @@ async function dispatch(args: string[]): Promise<number> {
         .option('check-timeout', { type: 'string', default: '60', describe: 'Seconds each history may take before its verdict is unknown' })
         .option('jobs', { type: 'string', default: '1', describe: 'Histories checked at once (worker threads)' })
         .option('independent', { type: 'boolean', default: false, describe: "Client ops' values are Jepsen independent [key value] tuples" })
-        .option('report', { type: 'string', describe: 'Also write a standalone HTML report here (a directory when checking several histories)' }),
+        .option('report', { type: 'string', describe: 'Also write a standalone HTML report here (a directory when checking several histories)' })
+        .option('junit', { type: 'string', describe: 'Also write the verdicts as JUnit XML here (a testsuite per history)' }),
       async (argv) => {
         code = await checkCommand({
           files: (argv.files as string[]).map((f) => (String(f) === STDIN ? '-' : String(f))), model: String(argv.model), init: argv.init === undefined ? undefined : String(argv.init),
           json: Boolean(argv.json), report: argv.report === undefined ? undefined : String(argv.report), independent: Boolean(argv.independent),
+          junit: argv.junit === undefined ? undefined : String(argv.junit),
           checkTimeout: coerce(CHECK_TIMEOUT, argv.checkTimeout) as number, jobs: coerce(JOBS, argv.jobs) as number,
         });
       })
@@ -49,10 +53,18 @@ async function dispatch(args: string[]): Promise<number> {
       async (argv) => {
         code = await imagesBuildCommand({ force: Boolean(argv.force), quiet: Boolean(argv.quiet) });
       })
+    .command('serve', 'Browse the stored runs and their reports over HTTP (loopback only unless --host says otherwise)', (y) =>
+      y
+        .option('store', { type: 'string', default: 'store', describe: 'The store to serve' })
+        .option('port', { type: 'string', default: '8080', describe: 'Port (0 picks a free one)' })
+        .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' }),
+      async (argv) => {
+        code = await serveCommand({ store: String(argv.store), port: coerce(PORT, argv.port) as number, host: String(argv.host) });
+      })
     .command('clean', 'Docker provider: remove every container and network labelled jepsen-ts', (y) => y, async () => {
       code = await cleanCommand();
     })
-    .demandCommand(1, 'Name a command: run, analyze, check, images or clean.')
+    .demandCommand(1, 'Name a command: run, analyze, check, serve, images or clean.')
     .strict()
     .help()
     .version(false)

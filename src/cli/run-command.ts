@@ -13,7 +13,8 @@ import { runTest, type RunOutcome } from '../run.ts';
 import type { CheckResult } from '../types.ts';
 import { shortText } from '../util/values.ts';
 import { loadTest, testSource } from './load-test.ts';
-import { exitCodeFor, summary } from './summary.ts';
+import { exitCodeFor, runsTable, summary } from './summary.ts';
+import { runSuite, writeJunit } from './junit-files.ts';
 
 interface Parsed {
   target: string | undefined;
@@ -106,6 +107,7 @@ export async function runCommand(args: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   const valids: Array<CheckResult['valid']> = [];
+  const outcomes: RunOutcome[] = [];
   try {
     for (let i = 0; i < testCount && !stop.signal.aborted; i++) {
       const seed = (base.opts.seed + i) >>> 0;
@@ -121,12 +123,16 @@ export async function runCommand(args: string[]): Promise<number> {
         progress.stop();
       }
       process.stdout.write(`${summary(outcome)}\n`);
+      if (testCount > 1) process.stdout.write(`Run ${i + 1} of ${testCount}: ${outcome.summary.verdict}, seed ${seed}: ${outcome.explanation.headline}\n\n`);
       valids.push(outcome.interrupted && outcome.valid === true ? 'unknown' : outcome.valid);
+      outcomes.push(outcome);
     }
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
+    if (base.opts.junit && outcomes.length) writeJunit(String(base.opts.junit), outcomes.map(runSuite));
   }
+  if (testCount > 1) process.stdout.write(`${runsTable(outcomes)}\n`);
   if (stop.signal.aborted && valids.length === 0) return EXIT.unknown;
   return exitCodeFor(valids);
 }
