@@ -1,0 +1,183 @@
+// Turns a history into transactions: invocations paired with completions (by process), micro-ops
+// parsed into flat typed arrays, keys interned. `fail` transactions did not happen; `info` ones
+// (and invocations that never completed) may or may not have. A completion without an invocation
+// (as in Elle's hand-written examples) is a transaction whose start is unknown.
+import type { History, Op, Process } from '../../src/types.ts';
+import { canonical, shortText } from '../../src/util/values.ts';
+
+export const OK = 0;
+export const INFO = 1;
+export const FAIL = 2;
+export type TxnType = typeof OK | typeof INFO | typeof FAIL;
+
+export const READ = 0;
+export const APPEND = 1;
+export const WRITE = 2;
+
+export type WorkloadKind = 'list-append' | 'rw-register';
+
+export interface Txns {
+  history: History;
+  kind: WorkloadKind;
+  n: number;
+  type: Uint8Array;
+  /** History index of the invocation, or -1. */
+  invoke: Int32Array;
+  /** History index of the completion, or -1 when it never completed. */
+  complete: Int32Array;
+  process: Process[];
+  /** Micro-ops of txn t are mopStart[t] .. mopStart[t+1]-1. */
+  mopStart: Int32Array;
+  mopF: Uint8Array;
+  mopKey: Int32Array;
+  /** The micro-op's value: what was written, or what an ok read returned (null otherwise). */
+  mopVal: unknown[];
+  /** Key id -> the key as it appeared. */
+  keys: unknown[];
+  counts: { ok: number; info: number; fail: number };
+}
+
+/** The history index that names a transaction: its completion, or its invocation if none. */
+export function txnIndex(t: Txns, i: number): number {
+  return t.complete[i] >= 0 ? t.complete[i] : t.invoke[i];
+}
+
+/** A primitive that identifies a key or value structurally: numbers as themselves (bigints that
+ *  fit as numbers), everything else by canonical text (which is never a number). */
+export function valueId(v: unknown): number | string {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint' && Number.isSafeInteger(Number(v))) return Number(v);
+  return canonical(v);
+}
+
+
+function mopCode(f: unknown, kind: WorkloadKind): number {
+  const s = typeof f === 'string' ? (f.startsWith(':') ? f.slice(1) : f) : '';
+  if (s === 'r') return READ;
+  if (kind === 'list-append' && s === 'append') return APPEND;
+  if (kind === 'rw-register' && s === 'w') return WRITE;
+  return -1;
+}
+
+export class TxnFormatError extends Error {}
+
+/** Parses a history; throws TxnFormatError (one sentence) on a micro-op of the wrong shape. */
+export function parseTxns(history: History, kind: WorkloadKind): Txns {
+  // At most one transaction per event: size everything for that, trim at the end.
+  const cap = history.length;
+  const type = new Uint8Array(cap);
+  const invoke = new Int32Array(cap);
+  const complete = new Int32Array(cap);
+  const process: Process[] = [];
+  const values: unknown[] = []; // micro-op arrays to parse, one per txn
+  const pending = new Map<Process, number>();
+  let n = 0;
+
+  for (let i = 0; i < cap; i++) {
+    const op = history[i];
+    if (op.process === 'nemesis' || (op.f !== 'txn' && op.f !== ':txn')) continue;
+    let t = op.type === 'invoke' ? undefined : pending.get(op.process);
+    if (t === undefined) {
+      // An invocation the process never completes stays an indeterminate transaction; a
+      // completion with no invocation is a transaction whose start is unknown.
+      t = n++;
+      type[t] = INFO;
+      invoke[t] = op.type === 'invoke' ? op.index : -1;
+      complete[t] = -1;
+      process.push(op.process);
+      values.push(op.value);
+      if (op.type === 'invoke') {
+        pending.set(op.process, t);
+        continue;
+      }
+    } else {
+      pending.delete(op.process);
+    }
+    complete[t] = op.index;
+    type[t] = op.type === 'ok' ? OK : op.type === 'fail' ? FAIL : INFO;
+    // Ok completions carry what reads returned; otherwise the completion's value is only
+    // trusted for its writes (same as the invocation's), so prefer it when it is a list.
+    if (op.type === 'ok' || Array.isArray(op.value)) values[t] = op.value;
+  }
+
+  const mopStart = new Int32Array(n + 1);
+  let total = 0;
+  for (let t = 0; t < n; t++) {
+    const v = values[t];
+    if (!Array.isArray(v)) throw new TxnFormatError(`transaction at history index ${invoke[t] >= 0 ? invoke[t] : complete[t]} has value ${shortText(v)}, not a list of micro-ops`);
+    mopStart[t] = total;
+    total += v.length;
+  }
+  mopStart[n] = total;
+
+  const mopF = new Uint8Array(total);
+  const mopKey = new Int32Array(total);
+  const mopVal: unknown[] = new Array(total);
+  const keys: unknown[] = [];
+  const numKeys = new Map<number, number>();
+  const otherKeys = new Map<string, number>();
+  const counts = { ok: 0, info: 0, fail: 0 };
+  const writeName = kind === 'list-append' ? 'append' : 'w';
+  const writeCode = kind === 'list-append' ? APPEND : WRITE;
+
+  for (let t = 0; t < n; t++) {
+    const tt = type[t];
+    if (tt === OK) counts.ok++;
+    else if (tt === INFO) counts.info++;
+    else counts.fail++;
+    const mops = values[t] as unknown[];
+    const base = mopStart[t];
+    for (let j = 0; j < mops.length; j++) {
+      const m = mops[j];
+      let f = -1;
+      if (Array.isArray(m) && m.length >= 2 && m.length <= 3) {
+        const f0 = m[0];
+        f = f0 === 'r' ? READ : f0 === writeName ? writeCode : mopCode(f0, kind);
+      }
+      if (f < 0) {
+        const allowed = kind === 'list-append' ? '["r", k, v] or ["append", k, v]' : '["r", k, v] or ["w", k, v]';
+        throw new TxnFormatError(`transaction at history index ${complete[t] >= 0 ? complete[t] : invoke[t]} has micro-op ${shortText(m)}; ${kind} expects ${allowed}`);
+      }
+      const arr = m as unknown[];
+      const k = arr[1];
+      let kid: number | undefined;
+      if (typeof k === 'number') {
+        kid = numKeys.get(k);
+        if (kid === undefined) numKeys.set(k, (kid = keys.push(k) - 1));
+      } else {
+        const id = valueId(k);
+        kid = typeof id === 'number' ? numKeys.get(id) : otherKeys.get(id);
+        if (kid === undefined) {
+          kid = keys.push(k) - 1;
+          if (typeof id === 'number') numKeys.set(id, kid);
+          else otherKeys.set(id, kid);
+        }
+      }
+      mopF[base + j] = f;
+      mopKey[base + j] = kid;
+      // Reads of transactions that did not complete ok tell us nothing.
+      mopVal[base + j] = f === READ && tt !== OK ? null : arr.length > 2 ? arr[2] : null;
+    }
+  }
+
+  return {
+    history,
+    kind,
+    n,
+    type: type.slice(0, n),
+    invoke: invoke.slice(0, n),
+    complete: complete.slice(0, n),
+    process,
+    mopStart,
+    mopF,
+    mopKey,
+    mopVal,
+    keys,
+    counts,
+  };
+}
+
+/** The micro-op as it appeared, for reports. */
+export function mopText(t: Txns, m: number): [string, unknown, unknown] {
+  return [t.mopF[m] === READ ? 'r' : t.mopF[m] === APPEND ? 'append' : 'w', t.keys[t.mopKey[m]], t.mopVal[m]];
+}
