@@ -1,6 +1,8 @@
 // Session (process) and real-time orders between transactions.
 //
-// Process: consecutive ok transactions of one process (Elle's process graph).
+// Process: each transaction follows the last ok transaction its process completed before it
+// (Elle's process graph, plus edges into indeterminate transactions: an info transaction that
+// took effect did so after its process's earlier ones, and one that did not has no out-edges).
 //
 // Real time: T1 precedes T2 when T1 completed ok before T2 was invoked. The full relation is
 // quadratic; Elle keeps a transitive reduction (a frontier of recent completions linked to each
@@ -24,10 +26,10 @@ export function addProcessEdges(t: Txns, edges: EdgeList): void {
   const last = new Map<unknown, number>();
   // Txn ids follow invocation order, which for one process is also completion order.
   for (let i = 0; i < t.n; i++) {
-    if (t.type[i] !== OK) continue;
+    if (t.type[i] === FAIL) continue;
     const p = last.get(t.process[i]);
     if (p !== undefined) edges.add(p, i, PROCESS);
-    last.set(t.process[i], i);
+    if (t.type[i] === OK) last.set(t.process[i], i);
   }
 }
 
