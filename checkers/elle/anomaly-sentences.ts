@@ -53,7 +53,7 @@ export function describeAnomaly(type: string, e: Entry, appends: boolean): Expla
       return mk(`reads of key ${v(e.key)} returned ${v(a)} and ${v(b)}, which cannot both be prefixes of one order of appends: incompatible-order`, []);
     }
     case 'duplicate-elements': {
-      const d = (e.duplicates as Array<{ element: unknown; count: number }>).map((x) => `${v(x.element)} ${x.count} times`).join(', ');
+      const d = (e.duplicates as Array<{ element: unknown; count: number }>).map((x) => `${v(x.element)} (${x.count} times)`).join(', ');
       return mk(`${at(op)} ${read(e)}, which holds ${d}, though every value is appended once: duplicate-elements`, [op]);
     }
     case 'dirty-update': {

@@ -89,7 +89,8 @@ export function txnLabel(t: Txns, i: number): string {
     const [f, k, v] = mopText(t, m);
     parts.push(`${f} ${shortText(k, 20)} ${shortText(v, 40)}`);
   }
-  return shortText(parts.join(' · '), 200).replace(/^"|"$/g, '');
+  const text = parts.join(' · ');
+  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
 function txnOps(t: Txns, i: number): number[] {
