@@ -45,7 +45,7 @@ export interface ElleOptions {
   cycleSearchBudget?: number;
   /** Edge visits allowed for all named-cycle searches together. Default 50,000,000. */
   totalSearchBudget?: number;
-  /** Longest cycle (in transactions) a named search reports. Default 64. */
+  /** Longest cycle (in transactions) a named search reports. Default 1,000 (explanations elide all but 64 steps). */
   maxCycleLength?: number;
   /** rw-register: infer that writes follow reads within a transaction. Default true. */
   wfrKeys?: boolean;
@@ -125,7 +125,7 @@ export function checkElle(history: History, kind: WorkloadKind, opts: ElleOption
     for (const x of nodes) if (x < t.n) size++;
     largest = Math.max(largest, size);
     const c = { g: induced(g, nodes, 0xff, scratch), nodes, txnCount: t.n };
-    const f = analyzeComponent(c, { process, realtime, budget: opts.cycleSearchBudget ?? 2_000_000, total, maxLength: opts.maxCycleLength ?? 64 });
+    const f = analyzeComponent(c, { process, realtime, budget: opts.cycleSearchBudget ?? 2_000_000, total, maxLength: opts.maxCycleLength ?? 1000 });
     const keep = (type: string, make: () => { data: CycleCase; explanation: Explanation }, extra: Record<string, unknown> = {}) =>
       log.add(type, () => {
         const { data, explanation } = make();
@@ -145,7 +145,7 @@ export function checkElle(history: History, kind: WorkloadKind, opts: ElleOption
       });
     }
     for (const type of f.timeouts) {
-      const limit = `${opts.cycleSearchBudget ?? 2_000_000} edge visits per search, ${opts.totalSearchBudget ?? 50_000_000} in all, cycles of at most ${opts.maxCycleLength ?? 64} transactions`;
+      const limit = `${opts.cycleSearchBudget ?? 2_000_000} edge visits per search, ${opts.totalSearchBudget ?? 50_000_000} in all, cycles of at most ${opts.maxCycleLength ?? 1000} transactions`;
       if (prohibited.has(type)) log.add('cycle-search-timeout', () => ({ 'anomaly-spec-type': type, 'scc-size': size, limit }));
       else if (limits.length < 64) limits.push({ type, 'scc-size': size });
     }

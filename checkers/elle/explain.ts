@@ -28,6 +28,8 @@ export interface CycleCase {
   cycle: number[];
   steps: Array<Record<string, unknown>>;
   sentence: string;
+  /** Set when the cycle was longer than the explanation shows. */
+  'cycle-length'?: number;
 }
 
 const NICKNAMES: Record<string, string> = {
@@ -97,18 +99,29 @@ function txnOps(t: Txns, i: number): number[] {
   return [t.invoke[i], t.complete[i]].filter((x) => x >= 0);
 }
 
-/** Explains a cycle (or a closed walk, for cycle-exists): names T1..Tn, one clause per step. */
-export function explainCycle(t: Txns, ex: DataExplainer, type: string, steps: readonly Step[], summary: string): { data: CycleCase; explanation: Explanation } {
+/** Explains a cycle (or a closed walk, for cycle-exists): names T1..Tn, one clause per step.
+ *  Past `maxSteps` steps, the middle of the walk is elided (in words, data and drawing). */
+export function explainCycle(t: Txns, ex: DataExplainer, type: string, steps: readonly Step[], summary: string, maxSteps = 64): { data: CycleCase; explanation: Explanation } {
+  const n = steps.length;
+  const shown = n <= maxSteps ? steps.map((_, j) => j) : [...Array.from({ length: maxSteps - 1 }, (_, j) => j), n - 1];
   const names = new Map<number, string>();
-  for (const s of steps) if (!names.has(s.from)) names.set(s.from, `T${names.size + 1}`);
+  for (const j of shown) if (!names.has(steps[j].from)) names.set(steps[j].from, `T${names.size + 1}`);
+  const name = (x: number) => names.get(x) ?? (names.set(x, `T${names.size + 1}`), names.get(x)!);
   const clauses: string[] = [];
   const stepData: Array<Record<string, unknown>> = [];
   const edges: ExplanationGraph['edges'] = [];
-  for (let j = 0; j < steps.length; j++) {
+  for (let s = 0; s < shown.length; s++) {
+    const j = shown[s];
+    if (s > 0 && j !== shown[s - 1] + 1) {
+      const omitted = j - shown[s - 1] - 1;
+      clauses.push(`… ${omitted} more steps …`);
+      stepData.push({ type: 'elided', steps: omitted });
+      edges.push({ from: name(steps[shown[s - 1] + 1].from), to: name(steps[j].from), type: 'elided', label: `${omitted} more steps` });
+    }
     const a = steps[j].from;
-    const b = steps[(j + 1) % steps.length].from;
-    const an = names.get(a)!;
-    const bn = names.get(b)!;
+    const b = steps[(j + 1) % n].from;
+    const an = name(a);
+    const bn = name(b);
     const e = stepExplanation(t, ex, a, b, steps[j].rel);
     clauses.push(`${an} < ${bn} because ${e.render(an, bn)}`);
     stepData.push(e.data);
@@ -116,10 +129,9 @@ export function explainCycle(t: Txns, ex: DataExplainer, type: string, steps: re
   }
   const nodes = [...names].map(([i, id]) => ({ id, label: `${id}: ${txnLabel(t, i)}`, ops: txnOps(t, i) }));
   const sentence = `${clauses.join('; ')}; ${summary}`;
-  const cycle = steps.map((s) => txnIndex(t, s.from));
-  cycle.push(cycle[0]);
-  return {
-    data: { type, cycle, steps: stepData, sentence },
-    explanation: { type, sentence, ops: [...names.keys()].map((i) => txnIndex(t, i)), graph: { nodes, edges } },
-  };
+  const cycle = shown.map((j) => txnIndex(t, steps[j].from));
+  cycle.push(txnIndex(t, steps[0].from));
+  const data: CycleCase = { type, cycle, steps: stepData, sentence };
+  if (n > maxSteps) data['cycle-length'] = n;
+  return { data, explanation: { type, sentence, ops: [...names.keys()].map((i) => txnIndex(t, i)), graph: { nodes, edges } } };
 }
