@@ -3,6 +3,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'counter-checker': () => import('./counter-checker.ts'),
   'controller-throughput': () => import('./controller-throughput.ts'),
   linearizable: () => import('./linearizable.ts'),
+  elle: () => import('./elle.ts'),
 };
 
 const names = process.argv.slice(2);

@@ -25,7 +25,8 @@ export interface Txns {
   invoke: Int32Array;
   /** History index of the completion, or -1 when it never completed. */
   complete: Int32Array;
-  process: Process[];
+  /** The process that ran it (client processes are numbers). */
+  process: Float64Array;
   /** Micro-ops of txn t are mopStart[t] .. mopStart[t+1]-1. */
   mopStart: Int32Array;
   mopF: Uint8Array;
@@ -68,15 +69,23 @@ export function parseTxns(history: History, kind: WorkloadKind): Txns {
   const type = new Uint8Array(cap);
   const invoke = new Int32Array(cap);
   const complete = new Int32Array(cap);
-  const process: Process[] = [];
-  const values: unknown[] = []; // micro-op arrays to parse, one per txn
-  const pending = new Map<Process, number>();
+  const process = new Float64Array(cap);
+  const valueOp = new Int32Array(cap); // the event whose value holds the micro-ops
+  // The open invocation of each process: an array for small process numbers, else a map.
+  const pendingSmall: number[] = [];
+  const pendingOther = new Map<Process, number>();
+  const pendingOf = (p: Process) => (typeof p === 'number' && p >= 0 && p < 1 << 20 && Number.isInteger(p) ? pendingSmall[p] : pendingOther.get(p));
+  const setPending = (p: Process, t: number | undefined) => {
+    if (typeof p === 'number' && p >= 0 && p < 1 << 20 && Number.isInteger(p)) pendingSmall[p] = t as number;
+    else if (t === undefined) pendingOther.delete(p);
+    else pendingOther.set(p, t);
+  };
   let n = 0;
 
   for (let i = 0; i < cap; i++) {
     const op = history[i];
     if (op.process === 'nemesis' || (op.f !== 'txn' && op.f !== ':txn')) continue;
-    let t = op.type === 'invoke' ? undefined : pending.get(op.process);
+    let t = op.type === 'invoke' ? undefined : pendingOf(op.process);
     if (t === undefined) {
       // An invocation the process never completes stays an indeterminate transaction; a
       // completion with no invocation is a transaction whose start is unknown.
@@ -84,26 +93,27 @@ export function parseTxns(history: History, kind: WorkloadKind): Txns {
       type[t] = INFO;
       invoke[t] = op.type === 'invoke' ? op.index : -1;
       complete[t] = -1;
-      process.push(op.process);
-      values.push(op.value);
+      process[t] = op.process as number;
+      valueOp[t] = i;
       if (op.type === 'invoke') {
-        pending.set(op.process, t);
+        setPending(op.process, t);
         continue;
       }
     } else {
-      pending.delete(op.process);
+      setPending(op.process, undefined);
     }
     complete[t] = op.index;
     type[t] = op.type === 'ok' ? OK : op.type === 'fail' ? FAIL : INFO;
     // Ok completions carry what reads returned; otherwise the completion's value is only
     // trusted for its writes (same as the invocation's), so prefer it when it is a list.
-    if (op.type === 'ok' || Array.isArray(op.value)) values[t] = op.value;
+    if (op.type === 'ok' || Array.isArray(op.value)) valueOp[t] = i;
   }
+  const valueOf = (t: number) => history[valueOp[t]].value;
 
   const mopStart = new Int32Array(n + 1);
   let total = 0;
   for (let t = 0; t < n; t++) {
-    const v = values[t];
+    const v = valueOf(t);
     if (!Array.isArray(v)) throw new TxnFormatError(`transaction at history index ${invoke[t] >= 0 ? invoke[t] : complete[t]} has value ${shortText(v)}, not a list of micro-ops`);
     mopStart[t] = total;
     total += v.length;
@@ -125,7 +135,7 @@ export function parseTxns(history: History, kind: WorkloadKind): Txns {
     if (tt === OK) counts.ok++;
     else if (tt === INFO) counts.info++;
     else counts.fail++;
-    const mops = values[t] as unknown[];
+    const mops = valueOf(t) as unknown[];
     const base = mopStart[t];
     for (let j = 0; j < mops.length; j++) {
       const m = mops[j];
@@ -167,7 +177,7 @@ export function parseTxns(history: History, kind: WorkloadKind): Txns {
     type: type.slice(0, n),
     invoke: invoke.slice(0, n),
     complete: complete.slice(0, n),
-    process,
+    process: process.slice(0, n),
     mopStart,
     mopF,
     mopKey,

@@ -14,10 +14,11 @@ import type { EdgeList } from './graph.ts';
 import * as H from './history.ts';
 import { TxnFormatError, type Txns, mopText, txnIndex } from './history.ts';
 import { findLostUpdates } from './lost-update.ts';
+import { Versions } from './versions.ts';
 import * as R from './rels.ts';
 
 // Imported bindings cost a getter call per use when run through tsx; hot loops use these copies.
-const { APPEND, FAIL, OK, READ, valueId } = H;
+const { APPEND, FAIL, INFO: INFO_TYPE, OK, READ, valueId } = H;
 const { RW, WR, WW } = R;
 
 const AMBIGUOUS = 1; // some value appended twice
@@ -26,6 +27,7 @@ const DUPLICATES = 4; // a read holds the same element twice
 const HAS_FAILED = 8; // a failed transaction appended to it
 const NO_ORDER = AMBIGUOUS | INCOMPATIBLE | DUPLICATES;
 const INIT = -1;
+const EMPTY: readonly unknown[] = [];
 
 function eq(a: unknown, b: unknown): boolean {
   return a === b || ((typeof a !== 'number' || typeof b !== 'number') && valueId(a) === valueId(b));
@@ -59,40 +61,15 @@ export function analyzeListAppend(t: Txns, log: AnomalyLog, edges: EdgeList): Da
   const nk = t.keys.length;
   const { mopStart, mopF, mopKey, mopVal, type } = t;
   const flags = new Uint8Array(nk);
-
-  // Versions: one per (key, appended or observed element), plus one initial state per key.
-  const verMaps: Array<Map<number | string, number> | undefined> = new Array(nk);
-  const verKey: number[] = [];
-  const verVal: unknown[] = [];
-  const verWriter: number[] = [];
-  const verFailed: number[] = [];
-  const verInter: number[] = [];
-  const verPos: number[] = [];
-  const initVer = new Int32Array(nk).fill(-1);
-  const newVer = (k: number, v: unknown) => {
-    verKey.push(k);
-    verVal.push(v);
-    verWriter.push(-1);
-    verFailed.push(-1);
-    verInter.push(0);
-    verPos.push(-1);
-    return verKey.length - 1;
-  };
-  const verOf = (k: number, v: unknown, create: boolean): number => {
-    let map = verMaps[k];
-    const id = valueId(v);
-    let x = map?.get(id);
-    if (x !== undefined) return x;
-    if (!create) return -1;
-    if (!map) verMaps[k] = map = new Map();
-    x = newVer(k, v);
-    map.set(id, x);
-    return x;
-  };
-  const initOf = (k: number, create: boolean): number => {
-    if (initVer[k] < 0 && create) initVer[k] = newVer(k, null);
-    return initVer[k];
-  };
+  let appends = 0;
+  let readCount = 0;
+  for (let i = 0; i < t.n; i++) {
+    for (let m = mopStart[i]; m < mopStart[i + 1]; m++) {
+      if (mopF[m] === APPEND) appends++;
+      else if (type[i] === OK) readCount++;
+    }
+  }
+  const vs = new Versions(t, appends + nk + 16);
 
   // 1. Who appended what; duplicates; intermediate appends (a txn's non-final append to a key).
   for (let i = 0; i < t.n; i++) {
@@ -101,125 +78,148 @@ export function analyzeListAppend(t: Txns, log: AnomalyLog, edges: EdgeList): Da
     for (let m = mopStart[i]; m < end; m++) {
       if (mopF[m] !== APPEND) continue;
       const k = mopKey[m];
-      const x = verOf(k, mopVal[m], true);
-      if (verWriter[x] >= 0 || verFailed[x] >= 0) {
+      const x = vs.of(k, m, -1, true);
+      if (vs.writer[x] >= 0 || vs.failed[x] >= 0) {
         flags[k] |= AMBIGUOUS;
-        const other = verWriter[x] >= 0 ? verWriter[x] : verFailed[x];
+        const other = vs.writer[x] >= 0 ? vs.writer[x] : vs.failed[x];
         log.add('duplicate-appends', () => ({ key: t.keys[k], value: mopVal[m], txns: [txnIndex(t, other), txnIndex(t, i)] }));
         continue;
       }
       if (failed) {
-        verFailed[x] = i;
+        vs.failed[x] = i;
         flags[k] |= HAS_FAILED;
       } else {
-        verWriter[x] = i;
+        vs.writer[x] = i;
       }
       for (let m2 = m + 1; m2 < end; m2++) {
         if (mopF[m2] === APPEND && mopKey[m2] === k) {
-          verInter[x] = 1;
+          vs.inter[x] = 1;
           break;
         }
       }
     }
   }
 
-  // 2. Ok reads: the longest per key, checking every read is a prefix-compatible with it.
-  const reads: number[] = [];
-  const readTxn: number[] = [];
-  const longest: Array<readonly unknown[] | undefined> = new Array(nk);
+  // 2. Ok reads: the longest per key, checking every read is prefix-compatible with it.
+  const reads = new Int32Array(readCount);
+  const readTxn = new Int32Array(readCount);
+  const longest = new Int32Array(nk).fill(-1); // micro-op holding the longest read
+  let nr = 0;
   for (let i = 0; i < t.n; i++) {
     if (type[i] !== OK) continue;
     for (let m = mopStart[i]; m < mopStart[i + 1]; m++) {
       if (mopF[m] !== READ) continue;
       const r = asList(t, m);
       const k = mopKey[m];
-      reads.push(m);
-      readTxn.push(i);
+      reads[nr] = m;
+      readTxn[nr++] = i;
       if (flags[k] & INCOMPATIBLE) continue;
-      const l = longest[k];
-      if (l === undefined) {
-        longest[k] = r;
-      } else if (r.length <= l.length ? !isPrefix(r, l) : !isPrefix(l, r)) {
+      if (longest[k] < 0) {
+        longest[k] = m;
+        continue;
+      }
+      const l = asList(t, longest[k]);
+      if (r.length <= l.length ? !isPrefix(r, l) : !isPrefix(l, r)) {
         flags[k] |= INCOMPATIBLE;
         const pair = r.length <= l.length ? [r, l] : [l, r];
         log.add('incompatible-order', () => ({ key: t.keys[k], values: pair }));
       } else if (r.length > l.length) {
-        longest[k] = r;
+        longest[k] = m;
       }
     }
   }
 
-  // 3. Version orders from the longest reads.
+  // 3. Version orders from the longest reads (none where elements repeat).
   const orderStart = new Int32Array(nk);
   const orderLen = new Int32Array(nk);
-  const orderVers: number[] = [];
+  const minFailed = new Int32Array(nk).fill(0x7fffffff); // first position of an aborted append
+  let orderTotal = 0;
+  for (let k = 0; k < nk; k++) if (longest[k] >= 0) orderTotal += asList(t, longest[k]).length;
+  const orderVers = new Int32Array(orderTotal);
+  let on = 0;
   for (let k = 0; k < nk; k++) {
-    const l = longest[k];
-    if (!l || flags[k] & INCOMPATIBLE) continue;
-    if (l.length > 1 && new Set(l.map(valueId)).size < l.length) {
+    if (longest[k] < 0 || flags[k] & INCOMPATIBLE) continue;
+    const m = longest[k];
+    const l = asList(t, m);
+    orderStart[k] = on;
+    let j = 0;
+    for (; j < l.length; j++) {
+      const x = vs.of(k, m, j, true);
+      if (vs.pos[x] >= 0) break; // seen earlier in this same list: a duplicate
+      vs.pos[x] = j;
+      orderVers[on + j] = x;
+      if (vs.failed[x] >= 0 && j < minFailed[k]) minFailed[k] = j;
+    }
+    if (j < l.length) {
       flags[k] |= DUPLICATES;
+      for (let j2 = 0; j2 < j; j2++) vs.pos[orderVers[on + j2]] = -1;
       continue;
     }
-    if (flags[k] & NO_ORDER) continue;
-    orderStart[k] = orderVers.length;
-    orderLen[k] = l.length;
-    for (let j = 0; j < l.length; j++) {
-      const x = verOf(k, l[j], true);
-      orderVers.push(x);
-      verPos[x] = j;
+    if (flags[k] & NO_ORDER) {
+      for (let j2 = 0; j2 < l.length; j2++) vs.pos[orderVers[on + j2]] = -1;
+      continue;
     }
+    orderLen[k] = l.length;
+    on += l.length;
   }
-  const posOf = (x: number) => (x >= 0 ? verPos[x] : -1);
 
   // 4. Per read: its version (last element), aborted and intermediate reads, wr edges, and the
   //    read index for rw edges.
-  const readVerOf = (k: number, r: readonly unknown[], create: boolean) => (r.length === 0 ? initOf(k, create) : verOf(k, r[r.length - 1], create));
-  const readerVer: number[] = [];
-  const readerTxn: number[] = [];
-  for (let j = 0; j < reads.length; j++) {
+  const readVerOf = (k: number, m: number, create: boolean) => {
+    const v = mopVal[m] as readonly unknown[] | null;
+    return !v || v.length === 0 ? vs.initial(k, create) : vs.of(k, m, v.length - 1, create);
+  };
+  const readerVer = new Int32Array(nr);
+  const readerTxn = new Int32Array(nr);
+  let nreaders = 0;
+  for (let j = 0; j < nr; j++) {
     const m = reads[j];
     const i = readTxn[j];
     const k = mopKey[m];
-    const r = mopVal[m] === null || mopVal[m] === undefined ? [] : (mopVal[m] as readonly unknown[]);
+    const r = (mopVal[m] ?? EMPTY) as readonly unknown[];
     const fk = flags[k];
-    if (fk & (INCOMPATIBLE | DUPLICATES) && r.length > 1) {
-      const ids = r.map(valueId);
-      if (new Set(ids).size < r.length) log.add('duplicate-elements', () => ({ op: txnIndex(t, i), mop: mopText(t, m), duplicates: duplicatesOf(r) }));
+    if (fk & (INCOMPATIBLE | DUPLICATES) && r.length > 1 && new Set(r.map(valueId)).size < r.length) {
+      log.add('duplicate-elements', () => ({ op: txnIndex(t, i), mop: mopText(t, m), duplicates: duplicatesOf(r) }));
     }
-    if (fk & HAS_FAILED) {
-      for (const e of r) {
-        const x = verOf(k, e, false);
-        if (x >= 0 && verFailed[x] >= 0) log.add('G1a', () => ({ op: txnIndex(t, i), mop: mopText(t, m), writer: txnIndex(t, verFailed[x]), element: e }));
+    // Aborted reads: for a key with an order, a read (a prefix of it) holds an aborted append
+    // iff it reaches the first one; otherwise look at every element.
+    if (fk & HAS_FAILED && (fk & NO_ORDER || r.length > minFailed[k])) {
+      for (let e = 0; e < r.length; e++) {
+        const x = vs.find(k, r[e]);
+        if (x >= 0 && vs.failed[x] >= 0) {
+          const element = r[e];
+          log.add('G1a', () => ({ op: txnIndex(t, i), mop: mopText(t, m), writer: txnIndex(t, vs.failed[x]), element }));
+        }
       }
     }
-    const x = readVerOf(k, r, true);
-    if (r.length > 0 && verInter[x]) {
-      const w = verWriter[x] >= 0 ? verWriter[x] : verFailed[x];
+    const x = readVerOf(k, m, true);
+    if (r.length > 0 && vs.inter[x]) {
+      const w = vs.writer[x] >= 0 ? vs.writer[x] : vs.failed[x];
       if (w !== i) log.add('G1b', () => ({ op: txnIndex(t, i), mop: mopText(t, m), writer: txnIndex(t, w), element: r[r.length - 1] }));
     }
     if (fk & AMBIGUOUS) continue;
-    if (r.length > 0 && verWriter[x] >= 0 && verWriter[x] !== i) edges.add(verWriter[x], i, WR);
+    if (r.length > 0 && vs.writer[x] >= 0 && vs.writer[x] !== i) edges.add(vs.writer[x], i, WR);
     if (!(fk & NO_ORDER)) {
-      readerVer.push(x);
-      readerTxn.push(i);
+      readerVer[nreaders] = x;
+      readerTxn[nreaders++] = i;
     }
   }
 
   // Readers grouped by version (counting sort).
-  const nv = verKey.length;
+  const nv = vs.n;
   const readersOff = new Int32Array(nv + 1);
-  for (const x of readerVer) readersOff[x + 1]++;
+  for (let j = 0; j < nreaders; j++) readersOff[readerVer[j] + 1]++;
   for (let x = 0; x < nv; x++) readersOff[x + 1] += readersOff[x];
-  const readers = new Int32Array(readerVer.length);
+  const readers = new Int32Array(nreaders);
   {
     const fill = readersOff.slice(0, nv);
-    for (let j = 0; j < readerVer.length; j++) readers[fill[readerVer[j]]++] = readerTxn[j];
+    for (let j = 0; j < nreaders; j++) readers[fill[readerVer[j]]++] = readerTxn[j];
   }
 
   // The version just before an append: its predecessor in the order, or, if it was never
   // observed, the last observed version (it must have come after all of them).
   const prevOf = (k: number, x: number): number => {
-    const p = posOf(x);
+    const p = x >= 0 ? vs.pos[x] : -1;
     if (p > 0) return orderVers[orderStart[k] + p - 1];
     if (p === 0 || orderLen[k] === 0) return INIT;
     return orderVers[orderStart[k] + orderLen[k] - 1];
@@ -232,9 +232,9 @@ export function analyzeListAppend(t: Txns, log: AnomalyLog, edges: EdgeList): Da
       if (mopF[m] !== APPEND) continue;
       const k = mopKey[m];
       if (flags[k] & NO_ORDER) continue;
-      const prev = prevOf(k, verOf(k, mopVal[m], false));
-      const pv = prev === INIT ? initVer[k] : prev;
-      if (prev !== INIT && verWriter[prev] >= 0 && verWriter[prev] !== i) edges.add(verWriter[prev], i, WW);
+      const prev = prevOf(k, vs.of(k, m, -1, false));
+      const pv = prev === INIT ? vs.init[k] : prev;
+      if (prev !== INIT && vs.writer[prev] >= 0 && vs.writer[prev] !== i) edges.add(vs.writer[prev], i, WW);
       if (pv >= 0) for (let r = readersOff[pv]; r < readersOff[pv + 1]; r++) if (readers[r] !== i) edges.add(readers[r], i, RW);
     }
   }
@@ -248,9 +248,9 @@ export function analyzeListAppend(t: Txns, log: AnomalyLog, edges: EdgeList): Da
     let run: unknown[] = [];
     for (let j = 0; j < orderLen[k]; j++) {
       const x = orderVers[orderStart[k] + j];
-      const tt = verFailed[x] >= 0 ? FAIL : verWriter[x] >= 0 ? type[verWriter[x]] : 1; // unknown writer: indeterminate
-      const w = verFailed[x] >= 0 ? verFailed[x] : verWriter[x];
-      run.push(verVal[x]);
+      const tt = vs.failed[x] >= 0 ? FAIL : vs.writer[x] >= 0 ? type[vs.writer[x]] : INFO_TYPE; // unknown writer: indeterminate
+      const w = vs.failed[x] >= 0 ? vs.failed[x] : vs.writer[x];
+      run.push(vs.value(x));
       if (tt === OK && prevType === FAIL) {
         const values = run;
         const from = prevTxn;
@@ -259,7 +259,7 @@ export function analyzeListAppend(t: Txns, log: AnomalyLog, edges: EdgeList): Da
       if (tt === OK || (tt === FAIL && prevType !== FAIL)) {
         prevType = tt;
         prevTxn = w;
-        run = [verVal[x]];
+        run = [vs.value(x)];
       }
     }
   }
@@ -268,11 +268,7 @@ export function analyzeListAppend(t: Txns, log: AnomalyLog, edges: EdgeList): Da
   for (let i = 0; i < t.n; i++) if (type[i] === OK && mopStart[i + 1] - mopStart[i] > 1) checkInternal(t, i, log);
 
   // 8. Lost updates: two committed transactions read the same state of a key and appended to it.
-  findLostUpdates(t, log, (k, m) => {
-    const r = mopVal[m] === null || mopVal[m] === undefined ? [] : (mopVal[m] as readonly unknown[]);
-    if (!(flags[k] & (INCOMPATIBLE | DUPLICATES | AMBIGUOUS))) return readVerOf(k, r, true);
-    return canonical(r);
-  });
+  findLostUpdates(t, log, () => vs.n, (k, m) => (flags[k] & (INCOMPATIBLE | DUPLICATES | AMBIGUOUS) ? canonical(mopVal[m] ?? []) : readVerOf(k, m, true)));
 
   const explainer: DataExplainer = {
     explain(a: number, b: number, rel: number): StepExplanation | null {
@@ -280,19 +276,19 @@ export function analyzeListAppend(t: Txns, log: AnomalyLog, edges: EdgeList): Da
         const k = mopKey[m];
         const key = t.keys[k];
         if (rel === WR && mopF[m] === READ && !(flags[k] & AMBIGUOUS)) {
-          const r = (mopVal[m] ?? []) as readonly unknown[];
+          const r = (mopVal[m] ?? EMPTY) as readonly unknown[];
           if (r.length === 0) continue;
-          const x = verOf(k, r[r.length - 1], false);
-          if (x >= 0 && verWriter[x] === a) {
+          const x = vs.find(k, r[r.length - 1]);
+          if (x >= 0 && vs.writer[x] === a) {
             const value = r[r.length - 1];
             return { data: { type: 'wr', key, value }, render: (an, bn) => `${bn} observed ${an}'s append of ${show(value)} to key ${show(key)}`, label: `wr ${show(key)}: ${show(value)}` };
           }
         }
         if (mopF[m] !== APPEND || flags[k] & NO_ORDER) continue;
         const value2 = mopVal[m];
-        const prev = prevOf(k, verOf(k, value2, false));
-        if (rel === WW && prev !== INIT && verWriter[prev] === a) {
-          const value = verVal[prev];
+        const prev = prevOf(k, vs.find(k, value2));
+        if (rel === WW && prev !== INIT && vs.writer[prev] === a) {
+          const value = vs.value(prev);
           return { data: { type: 'ww', key, value, "value'": value2 }, render: (an, bn) => `${bn} appended ${show(value2)} after ${an} appended ${show(value)} to key ${show(key)}`, label: `ww ${show(key)}: ${show(value)} → ${show(value2)}` };
         }
         if (rel === RW && readsVersion(a, k, prev)) {
@@ -303,7 +299,7 @@ export function analyzeListAppend(t: Txns, log: AnomalyLog, edges: EdgeList): Da
               label: `rw ${show(key)}: [] → ${show(value2)}`,
             };
           }
-          const value = verVal[prev];
+          const value = vs.value(prev);
           return { data: { type: 'rw', key, value, "value'": value2 }, render: (an, bn) => `${an} did not observe ${bn}'s append of ${show(value2)} to key ${show(key)}`, label: `rw ${show(key)}: ${show(value)} → ${show(value2)}` };
         }
       }
@@ -315,8 +311,8 @@ export function analyzeListAppend(t: Txns, log: AnomalyLog, edges: EdgeList): Da
     if (type[a] !== OK) return false;
     for (let m = mopStart[a]; m < mopStart[a + 1]; m++) {
       if (mopF[m] !== READ || mopKey[m] !== k) continue;
-      const r = (mopVal[m] ?? []) as readonly unknown[];
-      if (prev === INIT ? r.length === 0 : r.length > 0 && verOf(k, r[r.length - 1], false) === prev) return true;
+      const r = (mopVal[m] ?? EMPTY) as readonly unknown[];
+      if (prev === INIT ? r.length === 0 : r.length > 0 && vs.find(k, r[r.length - 1]) === prev) return true;
     }
     return false;
   }
@@ -385,7 +381,6 @@ function checkInternal(t: Txns, i: number, log: AnomalyLog): void {
   }
 }
 
-const EMPTY: readonly unknown[] = [];
 
 function contains(r: readonly unknown[], v: unknown): boolean {
   for (let j = 0; j < r.length; j++) if (eq(r[j], v)) return true;

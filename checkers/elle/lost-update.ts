@@ -9,9 +9,14 @@ import { type Txns, txnIndex } from './history.ts';
 // Imported bindings cost a getter call per use when run through tsx; hot loops use these copies.
 const { OK, READ } = H;
 
-/** `versionOf(key, readMop)` names what an external read observed (equal names, equal states). */
-export function findLostUpdates(t: Txns, log: AnomalyLog, versionOf: (k: number, m: number) => number | string): void {
+/** `versionOf(key, readMop)` names what an external read observed (equal names, equal states):
+ *  a version id below `versions` (unique across keys) or, failing that, a text. */
+export function findLostUpdates(t: Txns, log: AnomalyLog, versions: () => number, versionOf: (k: number, m: number) => number | string): void {
   const { mopStart, mopF, mopKey } = t;
+  // The first reader-writer of each version (by id in a typed array, by text in a map) and,
+  // only for collisions, the whole list.
+  let firstOf = new Int32Array(Math.max(16, versions())).fill(-1);
+  const firstOther = new Map<string, number>();
   const groups = new Map<number | string, { mop: number; txns: number[] }>();
   const seen: number[] = [];
   const extRead: number[] = [];
@@ -32,15 +37,29 @@ export function findLostUpdates(t: Txns, log: AnomalyLog, versionOf: (k: number,
       // First write after an external read of this key: record once per key.
       extRead[s] = -1;
       const v = versionOf(k, r);
-      // A number when key and version are small enough to pack exactly, else a string.
-      const id = typeof v === 'number' && v < 2 ** 22 ? k * 2 ** 22 + v : `${k}:${v}`;
-      const g = groups.get(id);
-      if (g) g.txns.push(i);
-      else groups.set(id, { mop: r, txns: [i] });
+      const id = typeof v === 'number' ? v : `${k}:${v}`;
+      let f: number | undefined;
+      if (typeof id === 'number') {
+        if (id >= firstOf.length) {
+          const grown = new Int32Array(Math.max(id + 1, firstOf.length * 2)).fill(-1);
+          grown.set(firstOf);
+          firstOf = grown;
+        }
+        f = firstOf[id] >= 0 ? firstOf[id] : undefined;
+        if (f === undefined) firstOf[id] = i;
+      } else {
+        f = firstOther.get(id);
+        if (f === undefined) firstOther.set(id, i);
+      }
+      if (f !== undefined) {
+        // Same version read, so the same key and value as the first one's read.
+        const g = groups.get(id);
+        if (g) g.txns.push(i);
+        else groups.set(id, { mop: r, txns: [f, i] });
+      }
     }
   }
-  for (const g of groups.values()) {
-    if (g.txns.length < 2) continue;
-    log.add('lost-update', () => ({ key: t.keys[mopKey[g.mop]], value: t.mopVal[g.mop], txns: g.txns.map((i) => txnIndex(t, i)) }));
+  for (const { mop, txns } of groups.values()) {
+    log.add('lost-update', () => ({ key: t.keys[mopKey[mop]], value: t.mopVal[mop], txns: txns.map((i) => txnIndex(t, i)) }));
   }
 }

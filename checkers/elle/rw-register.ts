@@ -14,6 +14,7 @@ import type { EdgeList } from './graph.ts';
 import * as H from './history.ts';
 import { type Txns, mopText, txnIndex } from './history.ts';
 import { findLostUpdates } from './lost-update.ts';
+import { Versions } from './versions.ts';
 import * as R from './rels.ts';
 
 // Imported bindings cost a getter call per use when run through tsx; hot loops use these copies.
@@ -33,42 +34,15 @@ export function analyzeRwRegister(t: Txns, log: AnomalyLog, edges: EdgeList, opt
   const nk = t.keys.length;
   const { mopStart, mopF, mopKey, mopVal, type } = t;
   const flags = new Uint8Array(nk);
-  const verMaps: Array<Map<number | string, number> | undefined> = new Array(nk);
-  const verKey: number[] = [];
-  const verVal: unknown[] = [];
-  const verAny: number[] = []; // any txn that wrote it (for G1a/G1b and duplicates)
-  const verWriter: number[] = []; // the possible txn whose final write it was
-  const verFailed: number[] = [];
-  const verInter: number[] = [];
-  const initVer = new Int32Array(nk).fill(-1);
-  const newVer = (k: number, v: unknown) => {
-    verKey.push(k);
-    verVal.push(v);
-    verAny.push(-1);
-    verWriter.push(-1);
-    verFailed.push(-1);
-    verInter.push(0);
-    return verKey.length - 1;
-  };
-  const verOf = (k: number, v: unknown, create: boolean): number => {
-    if (v === null || v === undefined) {
-      if (initVer[k] < 0 && create) initVer[k] = newVer(k, null);
-      return initVer[k];
-    }
-    let map = verMaps[k];
-    const id = valueId(v);
-    let x = map?.get(id);
-    if (x !== undefined) return x;
-    if (!create) return -1;
-    if (!map) verMaps[k] = map = new Map();
-    x = newVer(k, v);
-    map.set(id, x);
-    return x;
-  };
+  const total = mopStart[t.n];
+  const vs = new Versions(t, total + nk + 16);
+  /** The version a micro-op's value names (its key's initial state for nil). */
+  const verOf = (k: number, m: number, create: boolean): number => (mopVal[m] === null || mopVal[m] === undefined ? vs.initial(k, create) : vs.of(k, m, -1, create));
 
   // External writes (each txn's final write per key) of transactions that may have happened.
-  const extWTxn: number[] = [];
-  const extWVer: number[] = [];
+  const extWTxn = new Int32Array(total);
+  const extWVer = new Int32Array(total);
+  let nw = 0;
 
   // 1. Writes: duplicates, aborted and intermediate writes, final writes.
   for (let i = 0; i < t.n; i++) {
@@ -77,16 +51,16 @@ export function analyzeRwRegister(t: Txns, log: AnomalyLog, edges: EdgeList, opt
     for (let m = mopStart[i]; m < end; m++) {
       if (mopF[m] !== WRITE || mopVal[m] === null || mopVal[m] === undefined) continue;
       const k = mopKey[m];
-      const x = verOf(k, mopVal[m], true);
-      if (verAny[x] >= 0) {
+      const x = verOf(k, m, true);
+      if (vs.any[x] >= 0) {
         flags[k] |= AMBIGUOUS;
-        const other = verAny[x];
+        const other = vs.any[x];
         log.add('duplicate-writes', () => ({ key: t.keys[k], value: mopVal[m], txns: [txnIndex(t, other), txnIndex(t, i)] }));
         continue;
       }
-      verAny[x] = i;
+      vs.any[x] = i;
       if (failed) {
-        verFailed[x] = i;
+        vs.failed[x] = i;
         flags[k] |= HAS_FAILED;
       }
       let final = true;
@@ -96,18 +70,19 @@ export function analyzeRwRegister(t: Txns, log: AnomalyLog, edges: EdgeList, opt
           break;
         }
       }
-      if (!final) verInter[x] = 1;
+      if (!final) vs.inter[x] = 1;
       else if (!failed) {
-        verWriter[x] = i;
-        extWTxn.push(i);
-        extWVer.push(x);
+        vs.writer[x] = i;
+        extWTxn[nw] = i;
+        extWVer[nw++] = x;
       }
     }
   }
 
   // 2. Ok reads: aborted/intermediate reads, wr edges, external reads, internal consistency.
-  const extRTxn: number[] = [];
-  const extRVer: number[] = [];
+  const extRTxn = new Int32Array(total);
+  const extRVer = new Int32Array(total);
+  let ner = 0;
   const wfr: Array<[number, number, number]> = []; // [txn, read version, written version]
   const seen: number[] = [];
   const state: number[] = []; // per seen key: mop index of the last read/write
@@ -132,18 +107,18 @@ export function analyzeRwRegister(t: Txns, log: AnomalyLog, edges: EdgeList, opt
         const r = extRead[s];
         if (r >= 0 && mopVal[r] !== null && mopVal[r] !== undefined && mopVal[m] !== null && mopVal[m] !== undefined) {
           // The read precedes the transaction's final write of the key.
-          const x1 = verOf(k, mopVal[r], true);
-          const x2 = verOf(k, mopVal[m], false);
-          if (x2 >= 0 && verWriter[x2] === i && x1 !== x2) wfr.push([i, x1, x2]);
+          const x1 = verOf(k, r, true);
+          const x2 = verOf(k, m, false);
+          if (x2 >= 0 && vs.writer[x2] === i && x1 !== x2 && opts.wfrKeys !== false) wfr.push([i, x1, x2]);
         }
         state[s] = m;
         continue;
       }
       const v = mopVal[m];
-      const x = verOf(k, v, true);
+      const x = verOf(k, m, true);
       if (v !== null && v !== undefined) {
-        if (verFailed[x] >= 0) log.add('G1a', () => ({ op: txnIndex(t, i), mop: mopText(t, m), writer: txnIndex(t, verFailed[x]) }));
-        if (verInter[x] && verAny[x] !== i) log.add('G1b', () => ({ op: txnIndex(t, i), mop: mopText(t, m), writer: txnIndex(t, verAny[x]) }));
+        if (vs.failed[x] >= 0) log.add('G1a', () => ({ op: txnIndex(t, i), mop: mopText(t, m), writer: txnIndex(t, vs.failed[x]) }));
+        if (vs.inter[x] && vs.any[x] !== i) log.add('G1b', () => ({ op: txnIndex(t, i), mop: mopText(t, m), writer: txnIndex(t, vs.any[x]) }));
       }
       if (!first && state[s] >= 0 && !internalDone && valueId(mopVal[state[s]] ?? null) !== valueId(v ?? null)) {
         const expected = mopVal[state[s]] ?? null;
@@ -152,11 +127,11 @@ export function analyzeRwRegister(t: Txns, log: AnomalyLog, edges: EdgeList, opt
       }
       if (first) {
         // An external read.
-        if (v !== null && v !== undefined && verAny[x] === i) log.add('future-read', () => ({ op: txnIndex(t, i), mop: mopText(t, m), element: v }));
+        if (v !== null && v !== undefined && vs.any[x] === i) log.add('future-read', () => ({ op: txnIndex(t, i), mop: mopText(t, m), element: v }));
         if (!(flags[k] & AMBIGUOUS)) {
-          extRTxn.push(i);
-          extRVer.push(x);
-          const w = verWriter[x];
+          extRTxn[ner] = i;
+          extRVer[ner++] = x;
+          const w = vs.writer[x];
           if (w >= 0 && w !== i) edges.add(w, i, WR);
         }
       }
@@ -165,22 +140,22 @@ export function analyzeRwRegister(t: Txns, log: AnomalyLog, edges: EdgeList, opt
   }
 
   // Readers of each version (external reads), by counting sort.
-  const nv = verKey.length;
+  const nv = vs.n;
   const rOff = new Int32Array(nv + 1);
-  for (const x of extRVer) rOff[x + 1]++;
+  for (let j = 0; j < ner; j++) rOff[extRVer[j] + 1]++;
   for (let x = 0; x < nv; x++) rOff[x + 1] += rOff[x];
-  const readers = new Int32Array(extRVer.length);
+  const readers = new Int32Array(ner);
   {
     const fill = rOff.slice(0, nv);
-    for (let j = 0; j < extRVer.length; j++) readers[fill[extRVer[j]]++] = extRTxn[j];
+    for (let j = 0; j < ner; j++) readers[fill[extRVer[j]]++] = extRTxn[j];
   }
 
   // 3a. nil precedes every value: readers of nil anti-depend on every final writer of the key.
-  for (let j = 0; j < extWTxn.length; j++) {
+  for (let j = 0; j < nw; j++) {
     const w = extWTxn[j];
-    const k = verKey[extWVer[j]];
-    if (flags[k] & AMBIGUOUS || initVer[k] < 0) continue;
-    const x0 = initVer[k];
+    const k = vs.key[extWVer[j]];
+    if (flags[k] & AMBIGUOUS || vs.init[k] < 0) continue;
+    const x0 = vs.init[k];
     for (let r = rOff[x0]; r < rOff[x0 + 1]; r++) if (readers[r] !== w) edges.add(readers[r], w, RW);
   }
 
@@ -189,7 +164,7 @@ export function analyzeRwRegister(t: Txns, log: AnomalyLog, edges: EdgeList, opt
   if (opts.wfrKeys !== false) {
     const byKey = new Map<number, Array<[number, number, number]>>();
     for (const e of wfr) {
-      const k = verKey[e[1]];
+      const k = vs.key[e[1]];
       if (flags[k] & AMBIGUOUS) continue;
       const l = byKey.get(k);
       if (l) l.push(e);
@@ -199,12 +174,12 @@ export function analyzeRwRegister(t: Txns, log: AnomalyLog, edges: EdgeList, opt
       const cycle = es.length > 1 ? versionCycle(es) : null;
       if (cycle) {
         flags[k] |= CYCLIC;
-        log.add('cyclic-versions', () => ({ key: t.keys[k], scc: cycle.map((x) => verVal[x]), sources: ['initial-state', 'wfr-keys'] }));
+        log.add('cyclic-versions', () => ({ key: t.keys[k], scc: cycle.map((x) => vs.value(x)), sources: ['initial-state', 'wfr-keys'] }));
         continue;
       }
       for (const [i, x1, x2] of es) {
         wfrEdges.add(`${x1},${x2}`);
-        const w = verWriter[x1];
+        const w = vs.writer[x1];
         if (w >= 0 && w !== i) edges.add(w, i, WW);
         for (let r = rOff[x1]; r < rOff[x1 + 1]; r++) if (readers[r] !== i) edges.add(readers[r], i, RW);
       }
@@ -212,7 +187,7 @@ export function analyzeRwRegister(t: Txns, log: AnomalyLog, edges: EdgeList, opt
   }
 
   // 4. Lost updates.
-  findLostUpdates(t, log, (k, m) => verOf(k, mopVal[m], true));
+  findLostUpdates(t, log, () => vs.n, (k, m) => verOf(k, m, true));
 
   /** The transaction's external reads or final writes, as [key, version] pairs. */
   const ext = (i: number, reads: boolean): Array<[number, number]> => {
@@ -223,24 +198,24 @@ export function analyzeRwRegister(t: Txns, log: AnomalyLog, edges: EdgeList, opt
       if (reads) {
         if (!ks.includes(k)) {
           ks.push(k);
-          if (mopF[m] === READ && type[i] === OK) out.push([k, verOf(k, mopVal[m], false)]);
+          if (mopF[m] === READ && type[i] === OK) out.push([k, verOf(k, m, false)]);
         }
       } else if (mopF[m] === WRITE) {
-        const x = verOf(k, mopVal[m], false);
-        if (x >= 0 && verWriter[x] === i) out.push([k, x]);
+        const x = verOf(k, m, false);
+        if (x >= 0 && vs.writer[x] === i) out.push([k, x]);
       }
     }
     return out;
   };
-  const follows = (k: number, x1: number, x2: number) => !(flags[k] & AMBIGUOUS) && (x1 === initVer[k] || wfrEdges.has(`${x1},${x2}`));
+  const follows = (k: number, x1: number, x2: number) => !(flags[k] & AMBIGUOUS) && (x1 === vs.init[k] || wfrEdges.has(`${x1},${x2}`));
 
   return {
     explain(a: number, b: number, rel: number): StepExplanation | null {
       if (rel === WR) {
         for (const [k, x] of ext(b, true)) {
-          if (x < 0 || verWriter[x] !== a || flags[k] & AMBIGUOUS) continue;
+          if (x < 0 || vs.writer[x] !== a || flags[k] & AMBIGUOUS) continue;
           const key = t.keys[k];
-          const value = verVal[x];
+          const value = vs.value(x);
           return { data: { type: 'wr', key, value }, render: (an, bn) => `${an} wrote key ${show(key)} = ${show(value)}, which was read by ${bn}`, label: `wr ${show(key)}: ${show(value)}` };
         }
         return null;
@@ -250,8 +225,8 @@ export function analyzeRwRegister(t: Txns, log: AnomalyLog, edges: EdgeList, opt
         for (const [k1, x1] of from) {
           if (k1 !== k || x1 < 0 || !follows(k, x1, x2)) continue;
           const key = t.keys[k];
-          const value = verVal[x1];
-          const value2 = verVal[x2];
+          const value = vs.value(x1);
+          const value2 = vs.value(x2);
           const later = `${show(value2)}, which came later in the version order`;
           if (rel === WW) return { data: { type: 'ww', key, value, "value'": value2 }, render: (an, bn) => `${an} set key ${show(key)} to ${show(value)}, and ${bn} set it to ${later}`, label: `ww ${show(key)}: ${show(value)} → ${show(value2)}` };
           return {
