@@ -7,6 +7,7 @@
 // the type being searched is prohibited and nothing else already makes the result invalid.
 import type { CheckResult, History } from '../../src/types.ts';
 import { AnomalyLog } from './anomaly-log.ts';
+import { i32, withArena } from './arena.ts';
 import { describeAnomaly } from './anomaly-sentences.ts';
 import type { DataExplainer } from './explainer.ts';
 import { type CycleCase, type Explanation, describeCycle, explainCycle } from './explain.ts';
@@ -77,8 +78,23 @@ export interface ElleResult extends CheckResult {
 const DUPLICATE_TYPES = new Set(['duplicate-appends', 'duplicate-writes']);
 
 export function checkElle(history: History, kind: WorkloadKind, opts: ElleOptions = {}): ElleResult {
+  validateModels(opts.consistencyModels ?? []);
+  return withArena(arenaBytes(history), () => check(history, kind, opts));
+}
+
+/** A generous bound on the typed arrays a check needs (see arena.ts): ~150 bytes per event plus
+ *  ~90 per micro-op. Only the pages actually used become resident. */
+function arenaBytes(history: History): number {
+  let mops = 0;
+  for (let i = 0; i < history.length; i++) {
+    const v = history[i].value;
+    if (Array.isArray(v)) mops += v.length;
+  }
+  return 150 * history.length + 90 * mops + 2 ** 20;
+}
+
+function check(history: History, kind: WorkloadKind, opts: ElleOptions): ElleResult {
   const models = [...(opts.consistencyModels ?? ['strict-serializable'])];
-  validateModels(models);
   const prohibited = new Set([...allAnomaliesImplying(opts.anomalies ?? []), ...anomaliesProhibitedBy(models)]);
   const reportable = new Set([...prohibited, ...UNKNOWN_TYPES, ...DUPLICATE_TYPES]);
   const realtime = REALTIME_TYPES.some((a) => reportable.has(a));
@@ -95,6 +111,7 @@ export function checkElle(history: History, kind: WorkloadKind, opts: ElleOption
   };
   let t;
   const log = new AnomalyLog(cap);
+  // Up to about four dependencies per event in generated histories; the list grows if needed.
   const edges = new EdgeList(Math.max(1024, history.length * 4));
   let explainer: DataExplainer;
   try {
@@ -118,7 +135,7 @@ export function checkElle(history: History, kind: WorkloadKind, opts: ElleOption
   const total = { left: opts.totalSearchBudget ?? 50_000_000 };
   const cycleData = new Map<unknown, Explanation>();
   const limits: ElleResult['search-limits'] = [];
-  const scratch = new Int32Array(g.n).fill(-1);
+  const scratch = i32(g.n).fill(-1);
   let largest = 0;
   for (const nodes of comps) {
     let size = 0;

@@ -1,6 +1,7 @@
 // A compact directed graph over dense integer nodes: edges collected into growable typed arrays,
 // then packed (compressed sparse rows) with the relationships of parallel edges OR-ed together.
 // Strongly connected components by an iterative Tarjan (no recursion, so any depth is fine).
+import { i32, u8 } from './arena.ts';
 
 /** Edges collected before packing. */
 export class EdgeList {
@@ -10,9 +11,9 @@ export class EdgeList {
   length = 0;
 
   constructor(capacity = 1024) {
-    this.src = new Int32Array(capacity);
-    this.dst = new Int32Array(capacity);
-    this.rel = new Uint8Array(capacity);
+    this.src = i32(capacity);
+    this.dst = i32(capacity);
+    this.rel = u8(capacity);
   }
 
   add(a: number, b: number, rel: number): void {
@@ -25,11 +26,11 @@ export class EdgeList {
 
   private grow(): void {
     const cap = this.src.length * 2;
-    const s = new Int32Array(cap);
+    const s = i32(cap);
     s.set(this.src);
-    const d = new Int32Array(cap);
+    const d = i32(cap);
     d.set(this.dst);
-    const r = new Uint8Array(cap);
+    const r = u8(cap);
     r.set(this.rel);
     this.src = s;
     this.dst = d;
@@ -48,12 +49,13 @@ export interface Graph {
 /** Packs an edge list (self-edges dropped, parallel edges merged). */
 export function packGraph(n: number, edges: EdgeList): Graph {
   const m = edges.length;
-  const count = new Int32Array(n + 1);
+  const count = i32(n + 1);
   for (let i = 0; i < m; i++) if (edges.src[i] !== edges.dst[i]) count[edges.src[i] + 1]++;
   for (let v = 0; v < n; v++) count[v + 1] += count[v];
-  const fill = count.slice(0, n);
-  const dst = new Int32Array(count[n]);
-  const rel = new Uint8Array(count[n]);
+  const fill = i32(n);
+  fill.set(count.subarray(0, n));
+  const dst = i32(count[n]);
+  const rel = u8(count[n]);
   for (let i = 0; i < m; i++) {
     const a = edges.src[i];
     const b = edges.dst[i];
@@ -67,9 +69,9 @@ export function packGraph(n: number, edges: EdgeList): Graph {
 
 /** Merges parallel edges in place (per node, a stamp array remembers where each target went). */
 function dedupe(n: number, off: Int32Array, dst: Int32Array, rel: Uint8Array): Graph {
-  const lastSrc = new Int32Array(n).fill(-1);
-  const at = new Int32Array(n);
-  const outOff = new Int32Array(n + 1);
+  const lastSrc = i32(n).fill(-1);
+  const at = i32(n);
+  const outOff = i32(n + 1);
   let w = 0;
   for (let v = 0; v < n; v++) {
     outOff[v] = w;
@@ -101,16 +103,16 @@ export interface Components {
  *  `mask` are followed. */
 export function tarjan(g: Graph, mask = 0xff): Components {
   const { n, off, dst, rel } = g;
-  const index = new Int32Array(n).fill(-1);
-  const low = new Int32Array(n);
-  const comp = new Int32Array(n).fill(-1);
-  const stack = new Int32Array(n);
-  const callNode = new Int32Array(n);
-  const callEdge = new Int32Array(n);
+  const index = i32(n).fill(-1);
+  const low = i32(n);
+  const comp = i32(n).fill(-1);
+  const stack = i32(n);
+  const callNode = i32(n);
+  const callEdge = i32(n);
   let sp = 0;
   let next = 0;
   let count = 0;
-  const sizes: number[] = [];
+  const sizes = i32(n);
   for (let root = 0; root < n; root++) {
     if (index[root] >= 0) continue;
     let depth = 0;
@@ -147,8 +149,7 @@ export function tarjan(g: Graph, mask = 0xff): Components {
           comp[w] = count;
           size++;
         } while (w !== v);
-        sizes.push(size);
-        count++;
+        sizes[count++] = size;
       }
       depth--;
       if (depth >= 0) {
@@ -157,12 +158,12 @@ export function tarjan(g: Graph, mask = 0xff): Components {
       }
     }
   }
-  return { comp, count, size: Int32Array.from(sizes) };
+  return { comp, count, size: sizes.subarray(0, count) };
 }
 
 /** The members of every component with more than one node, as lists. */
 export function nontrivialComponents(c: Components): Int32Array[] {
-  const slot = new Int32Array(c.count).fill(-1);
+  const slot = i32(c.count).fill(-1);
   const lists: Int32Array[] = [];
   const fill: number[] = [];
   for (let i = 0; i < c.count; i++) {

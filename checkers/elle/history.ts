@@ -4,6 +4,7 @@
 // (as in Elle's hand-written examples) is a transaction whose start is unknown.
 import type { History, Op, Process } from '../../src/types.ts';
 import { canonical, shortText } from '../../src/util/values.ts';
+import { f64, i32, u8 } from './arena.ts';
 
 export const OK = 0;
 export const INFO = 1;
@@ -66,11 +67,11 @@ export class TxnFormatError extends Error {}
 export function parseTxns(history: History, kind: WorkloadKind): Txns {
   // At most one transaction per event: size everything for that, trim at the end.
   const cap = history.length;
-  const type = new Uint8Array(cap);
-  const invoke = new Int32Array(cap);
-  const complete = new Int32Array(cap);
-  const process = new Float64Array(cap);
-  const valueOp = new Int32Array(cap); // the event whose value holds the micro-ops
+  const type = u8(cap);
+  const invoke = i32(cap);
+  const complete = i32(cap);
+  const process = f64(cap);
+  const valueOp = i32(cap); // the event whose value holds the micro-ops
   // The open invocation of each process: an array for small process numbers, else a map.
   const pendingSmall: number[] = [];
   const pendingOther = new Map<Process, number>();
@@ -110,7 +111,7 @@ export function parseTxns(history: History, kind: WorkloadKind): Txns {
   }
   const valueOf = (t: number) => history[valueOp[t]].value;
 
-  const mopStart = new Int32Array(n + 1);
+  const mopStart = i32(n + 1);
   let total = 0;
   for (let t = 0; t < n; t++) {
     const v = valueOf(t);
@@ -120,8 +121,8 @@ export function parseTxns(history: History, kind: WorkloadKind): Txns {
   }
   mopStart[n] = total;
 
-  const mopF = new Uint8Array(total);
-  const mopKey = new Int32Array(total);
+  const mopF = u8(total);
+  const mopKey = i32(total);
   const mopVal: unknown[] = new Array(total);
   const keys: unknown[] = [];
   const numKeys = new Map<number, number>();
@@ -174,10 +175,11 @@ export function parseTxns(history: History, kind: WorkloadKind): Txns {
     history,
     kind,
     n,
-    type: type.slice(0, n),
-    invoke: invoke.slice(0, n),
-    complete: complete.slice(0, n),
-    process: process.slice(0, n),
+    // Views, not copies: fewer large allocations (each one can cost a full GC of the history).
+    type: type.subarray(0, n),
+    invoke: invoke.subarray(0, n),
+    complete: complete.subarray(0, n),
+    process: process.subarray(0, n),
     mopStart,
     mopF,
     mopKey,

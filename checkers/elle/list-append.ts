@@ -16,6 +16,7 @@ import { TxnFormatError, type Txns, mopText, txnIndex } from './history.ts';
 import { findLostUpdates } from './lost-update.ts';
 import { Versions } from './versions.ts';
 import * as R from './rels.ts';
+import { i32 } from './arena.ts';
 
 // Imported bindings cost a getter call per use when run through tsx; hot loops use these copies.
 const { APPEND, FAIL, INFO: INFO_TYPE, OK, READ, valueId } = H;
@@ -101,9 +102,9 @@ export function analyzeListAppend(t: Txns, log: AnomalyLog, edges: EdgeList): Da
   }
 
   // 2. Ok reads: the longest per key, checking every read is prefix-compatible with it.
-  const reads = new Int32Array(readCount);
-  const readTxn = new Int32Array(readCount);
-  const longest = new Int32Array(nk).fill(-1); // micro-op holding the longest read
+  const reads = i32(readCount);
+  const readTxn = i32(readCount);
+  const longest = i32(nk).fill(-1); // micro-op holding the longest read
   let nr = 0;
   for (let i = 0; i < t.n; i++) {
     if (type[i] !== OK) continue;
@@ -130,12 +131,12 @@ export function analyzeListAppend(t: Txns, log: AnomalyLog, edges: EdgeList): Da
   }
 
   // 3. Version orders from the longest reads (none where elements repeat).
-  const orderStart = new Int32Array(nk);
-  const orderLen = new Int32Array(nk);
-  const minFailed = new Int32Array(nk).fill(0x7fffffff); // first position of an aborted append
+  const orderStart = i32(nk);
+  const orderLen = i32(nk);
+  const minFailed = i32(nk).fill(0x7fffffff); // first position of an aborted append
   let orderTotal = 0;
   for (let k = 0; k < nk; k++) if (longest[k] >= 0) orderTotal += asList(t, longest[k]).length;
-  const orderVers = new Int32Array(orderTotal);
+  const orderVers = i32(orderTotal);
   let on = 0;
   for (let k = 0; k < nk; k++) {
     if (longest[k] < 0 || flags[k] & INCOMPATIBLE) continue;
@@ -169,8 +170,8 @@ export function analyzeListAppend(t: Txns, log: AnomalyLog, edges: EdgeList): Da
     const v = mopVal[m] as readonly unknown[] | null;
     return !v || v.length === 0 ? vs.initial(k, create) : vs.of(k, m, v.length - 1, create);
   };
-  const readerVer = new Int32Array(nr);
-  const readerTxn = new Int32Array(nr);
+  const readerVer = i32(nr);
+  const readerTxn = i32(nr);
   let nreaders = 0;
   for (let j = 0; j < nr; j++) {
     const m = reads[j];
@@ -207,12 +208,13 @@ export function analyzeListAppend(t: Txns, log: AnomalyLog, edges: EdgeList): Da
 
   // Readers grouped by version (counting sort).
   const nv = vs.n;
-  const readersOff = new Int32Array(nv + 1);
+  const readersOff = i32(nv + 1);
   for (let j = 0; j < nreaders; j++) readersOff[readerVer[j] + 1]++;
   for (let x = 0; x < nv; x++) readersOff[x + 1] += readersOff[x];
-  const readers = new Int32Array(nreaders);
+  const readers = i32(nreaders);
   {
-    const fill = readersOff.slice(0, nv);
+    const fill = i32(nv);
+    fill.set(readersOff.subarray(0, nv));
     for (let j = 0; j < nreaders; j++) readers[fill[readerVer[j]]++] = readerTxn[j];
   }
 

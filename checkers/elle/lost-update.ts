@@ -5,6 +5,7 @@
 import type { AnomalyLog } from './anomaly-log.ts';
 import * as H from './history.ts';
 import { type Txns, txnIndex } from './history.ts';
+import { i32 } from './arena.ts';
 
 // Imported bindings cost a getter call per use when run through tsx; hot loops use these copies.
 const { OK, READ } = H;
@@ -15,7 +16,7 @@ export function findLostUpdates(t: Txns, log: AnomalyLog, versions: () => number
   const { mopStart, mopF, mopKey } = t;
   // The first reader-writer of each version (by id in a typed array, by text in a map) and,
   // only for collisions, the whole list.
-  let firstOf = new Int32Array(Math.max(16, versions())).fill(-1);
+  let firstOf = i32(Math.max(16, versions())).fill(-1);
   const firstOther = new Map<string, number>();
   const groups = new Map<number | string, { mop: number; txns: number[] }>();
   const seen: number[] = [];
@@ -41,7 +42,7 @@ export function findLostUpdates(t: Txns, log: AnomalyLog, versions: () => number
       let f: number | undefined;
       if (typeof id === 'number') {
         if (id >= firstOf.length) {
-          const grown = new Int32Array(Math.max(id + 1, firstOf.length * 2)).fill(-1);
+          const grown = i32(Math.max(id + 1, firstOf.length * 2)).fill(-1);
           grown.set(firstOf);
           firstOf = grown;
         }

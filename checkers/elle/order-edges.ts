@@ -17,6 +17,7 @@ import type { EdgeList } from './graph.ts';
 import * as H from './history.ts';
 import type { Txns } from './history.ts';
 import * as R from './rels.ts';
+import { i32 } from './arena.ts';
 
 // Imported bindings cost a getter call per use when run through tsx; hot loops use these copies.
 const { FAIL, OK } = H;
@@ -37,7 +38,7 @@ export function addProcessEdges(t: Txns, edges: EdgeList): void {
 export function addRealtimeEdges(t: Txns, edges: EdgeList): number {
   const h = t.history.length;
   // event[i] = txn*2 (invocation) or txn*2+1 (ok completion) at history index i, else -1.
-  const event = new Int32Array(h).fill(-1);
+  const event = i32(h).fill(-1);
   for (let i = 0; i < t.n; i++) {
     if (t.type[i] === FAIL) continue;
     if (t.invoke[i] >= 0) event[t.invoke[i]] = i * 2;

@@ -16,6 +16,7 @@ import { type Txns, mopText, txnIndex } from './history.ts';
 import { findLostUpdates } from './lost-update.ts';
 import { Versions } from './versions.ts';
 import * as R from './rels.ts';
+import { i32 } from './arena.ts';
 
 // Imported bindings cost a getter call per use when run through tsx; hot loops use these copies.
 const { FAIL, OK, READ, WRITE, valueId } = H;
@@ -40,8 +41,8 @@ export function analyzeRwRegister(t: Txns, log: AnomalyLog, edges: EdgeList, opt
   const verOf = (k: number, m: number, create: boolean): number => (mopVal[m] === null || mopVal[m] === undefined ? vs.initial(k, create) : vs.of(k, m, -1, create));
 
   // External writes (each txn's final write per key) of transactions that may have happened.
-  const extWTxn = new Int32Array(total);
-  const extWVer = new Int32Array(total);
+  const extWTxn = i32(total);
+  const extWVer = i32(total);
   let nw = 0;
 
   // 1. Writes: duplicates, aborted and intermediate writes, final writes.
@@ -80,8 +81,8 @@ export function analyzeRwRegister(t: Txns, log: AnomalyLog, edges: EdgeList, opt
   }
 
   // 2. Ok reads: aborted/intermediate reads, wr edges, external reads, internal consistency.
-  const extRTxn = new Int32Array(total);
-  const extRVer = new Int32Array(total);
+  const extRTxn = i32(total);
+  const extRVer = i32(total);
   let ner = 0;
   const wfr: Array<[number, number, number]> = []; // [txn, read version, written version]
   const seen: number[] = [];
@@ -141,12 +142,13 @@ export function analyzeRwRegister(t: Txns, log: AnomalyLog, edges: EdgeList, opt
 
   // Readers of each version (external reads), by counting sort.
   const nv = vs.n;
-  const rOff = new Int32Array(nv + 1);
+  const rOff = i32(nv + 1);
   for (let j = 0; j < ner; j++) rOff[extRVer[j] + 1]++;
   for (let x = 0; x < nv; x++) rOff[x + 1] += rOff[x];
-  const readers = new Int32Array(ner);
+  const readers = i32(ner);
   {
-    const fill = rOff.slice(0, nv);
+    const fill = i32(nv);
+    fill.set(rOff.subarray(0, nv));
     for (let j = 0; j < ner; j++) readers[fill[extRVer[j]]++] = extRTxn[j];
   }
 

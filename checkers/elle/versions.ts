@@ -6,6 +6,7 @@
 // cache (one big hash table measured slower). A version's value is not copied: it is the
 // micro-op value it was first seen in (or an element of a list-append read).
 import { type Txns, valueId } from './history.ts';
+import { i32, u8 } from './arena.ts';
 
 /** Integer values below this live in the key's block. */
 const SMALL = 64;
@@ -29,6 +30,7 @@ export class Versions {
   private readonly block: Int32Array;
   private dense: Int32Array;
   private denseUsed = 0;
+  private readonly denseBudget: number;
   private readonly byKey: Array<Map<number | string, number> | undefined>;
   readonly init: Int32Array;
 
@@ -37,16 +39,18 @@ export class Versions {
     expected: number,
   ) {
     const cap = Math.max(16, expected);
-    this.key = new Int32Array(cap);
-    this.writer = new Int32Array(cap);
-    this.failed = new Int32Array(cap);
-    this.any = new Int32Array(cap);
-    this.inter = new Uint8Array(cap);
-    this.pos = new Int32Array(cap);
-    this.mop = new Int32Array(cap);
-    this.at = new Int32Array(cap);
-    this.block = new Int32Array(t.keys.length).fill(-1);
-    this.dense = new Int32Array(SMALL * 64);
+    this.key = i32(cap);
+    this.writer = i32(cap);
+    this.failed = i32(cap);
+    this.any = i32(cap);
+    this.inter = u8(cap);
+    this.pos = i32(cap);
+    this.mop = i32(cap);
+    this.at = i32(cap);
+    this.block = i32(t.keys.length).fill(-1);
+    // Blocks for at most ~4 entries per expected version; keys beyond that use maps.
+    this.denseBudget = SMALL * 16 + cap * 4;
+    this.dense = i32(Math.min(this.denseBudget, SMALL * Math.max(16, t.keys.length)));
     this.byKey = new Array(t.keys.length);
     this.init = new Int32Array(t.keys.length).fill(-1);
   }
@@ -60,11 +64,13 @@ export class Versions {
     if (typeof id === 'number' && id >>> 0 === id && id < SMALL) {
       let b = this.block[k];
       if (b >= 0 && this.dense[b + id] > 0) return this.dense[b + id] - 1;
-      if (!create) return -1;
-      if (b < 0) b = this.newBlock(k);
-      const x = this.add(k, mop, at);
-      this.dense[b + id] = x + 1;
-      return x;
+      if (b === -1 && create) b = this.newBlock(k);
+      if (b >= 0) {
+        if (!create) return -1;
+        const x = this.add(k, mop, at);
+        this.dense[b + id] = x + 1;
+        return x;
+      }
     }
     let map = this.byKey[k];
     let x = map?.get(id);
@@ -79,7 +85,7 @@ export class Versions {
   /** The version of key k holding value v, or -1. */
   find(k: number, v: unknown): number {
     const id = typeof v === 'number' ? v : valueId(v);
-    if (typeof id === 'number' && id >>> 0 === id && id < SMALL) return this.block[k] >= 0 ? this.dense[this.block[k] + id] - 1 : -1;
+    if (typeof id === 'number' && id >>> 0 === id && id < SMALL && this.block[k] !== -2) return this.block[k] >= 0 ? this.dense[this.block[k] + id] - 1 : -1;
     return this.byKey[k]?.get(id) ?? -1;
   }
 
@@ -96,8 +102,9 @@ export class Versions {
   }
 
   private newBlock(k: number): number {
+    if (this.denseUsed + SMALL > this.denseBudget) return (this.block[k] = -2); // over budget: a map
     if (this.denseUsed + SMALL > this.dense.length) {
-      const d = new Int32Array(this.dense.length * 2);
+      const d = i32(this.dense.length * 2);
       d.set(this.dense);
       this.dense = d;
     }
@@ -123,7 +130,7 @@ export class Versions {
   private grow(): void {
     const cap = this.key.length * 2;
     const g32 = (a: Int32Array) => {
-      const b = new Int32Array(cap);
+      const b = i32(cap);
       b.set(a);
       return b;
     };
@@ -134,7 +141,7 @@ export class Versions {
     this.pos = g32(this.pos);
     this.mop = g32(this.mop);
     this.at = g32(this.at);
-    const inter = new Uint8Array(cap);
+    const inter = u8(cap);
     inter.set(this.inter);
     this.inter = inter;
   }
