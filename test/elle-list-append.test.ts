@@ -236,3 +236,19 @@ test('a valid concurrent history satisfies strict serializability', () => {
   assert.deepEqual(r['strongest-satisfiable'], ['strict-serializable']);
   assert.deepEqual(r.counts, { txns: 3, ok: 3, info: 0, fail: 0, keys: 2, 'micro-ops': 5 });
 });
+
+test("Elle's EDN history files read through our EDN importer (keywords become plain strings)", async () => {
+  const { parseEdnHistory } = await import('../src/history-import.ts');
+  const edn = `; Elle's histories/si-without-g-single.edn
+{:index 10, :time 0, :type :invoke, :process 2, :f :txn, :value [[:append 9 2]]}
+{:index 11, :time 0, :type :ok, :process 2, :f :txn, :value [[:append 9 2]]}
+{:index 20, :time 0, :type :invoke, :process 4, :f :txn, :value [[:append 8 1] [:r 9 nil]]}
+{:index 21, :time 0, :type :ok, :process 4, :f :txn, :value [[:append 8 1] [:r 9 nil]]}
+{:index 30, :time 0, :type :invoke, :process 7, :f :txn, :value [[:r 6 nil] [:r 8 nil] [:append 9 5]]}
+{:index 31, :time 0, :type :ok, :process 7, :f :txn, :value [[:r 6 nil] [:r 8 nil] [:append 9 5]]}
+{:index 40, :time 0, :type :invoke, :process 9, :f :txn, :value [[:append 6 2] [:r 9 nil]]}
+{:index 41, :time 0, :type :ok, :process 9, :f :txn, :value [[:append 6 2] [:r 9 [2]]]}`;
+  const h = parseEdnHistory(edn, 'si-without-g-single.edn');
+  const r = checkListAppend(h, { consistencyModels: ['snapshot-isolation', 'repeatable-read'] });
+  expect(r, false, ['G2-item'], ['repeatable-read']);
+});

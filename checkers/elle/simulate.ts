@@ -154,36 +154,47 @@ function execute(txn: SimTxn, read: (k: number) => unknown, write: (k: number, v
 
 function runAtomic(txns: SimTxn[], opts: SimulateOptions, rng: Rng, append: boolean): void {
   const jitter = 5 * MEAN_DURATION;
-  const at = txns.map((t) => {
+  const at = new Float64Array(txns.length);
+  for (let i = 0; i < txns.length; i++) {
+    const t = txns[i];
     const point = t.invoke + rng.next() * (t.complete - t.invoke);
-    return opts.isolation === 'serializable' ? point + (rng.next() * 2 - 1) * jitter : point;
-  });
-  const order = txns.map((_, i) => i).sort((a, b) => at[a] - at[b]);
+    at[i] = opts.isolation === 'serializable' ? point + (rng.next() * 2 - 1) * jitter : point;
+  }
+  const order = Uint32Array.from(txns.keys()).sort((a, b) => at[a] - at[b]);
   const stale = opts.isolation === 'stale-reads';
   const lag = (opts.staleness ?? 5) * MEAN_DURATION;
   const versions = new Versions();
   const state = new Map<number, unknown>();
+  // The transaction's own writes so far (few keys: arrays beat maps here).
+  const localKeys: number[] = [];
+  const localVals: unknown[] = [];
   for (const i of order) {
     const t = txns[i];
     const snapshot = at[i] - rng.next() * lag;
-    const wrote = new Set<number>();
-    const local = new Map<number, unknown>();
-    const current = (k: number) => (local.has(k) ? local.get(k) : (state.get(k) ?? null));
-    execute(
-      t,
-      (k) => {
-        const v = stale && !wrote.has(k) ? versions.at(k, snapshot) : current(k);
-        return append ? [...((v as number[] | null) ?? [])] : v;
-      },
-      (k, v) => {
-        wrote.add(k);
-        local.set(k, append ? [...((current(k) as number[] | null) ?? []), v] : v);
-      },
-    );
+    localKeys.length = 0;
+    localVals.length = 0;
+    t.results = new Array(t.mops.length);
+    for (let j = 0; j < t.mops.length; j++) {
+      const [f, k, v] = t.mops[j];
+      const l = localKeys.indexOf(k);
+      const current = l >= 0 ? localVals[l] : (state.get(k) ?? null);
+      if (f === 'r') {
+        const seen = stale && l < 0 ? versions.at(k, snapshot) : current;
+        t.results[j] = append ? ((seen as number[] | null) ?? []).slice() : seen;
+        continue;
+      }
+      const next = append ? [...((current as number[] | null) ?? []), v] : v;
+      if (l >= 0) localVals[l] = next;
+      else {
+        localKeys.push(k);
+        localVals.push(next);
+      }
+      t.results[j] = v;
+    }
     if (!t.applied) continue;
-    for (const [k, v] of local) {
-      state.set(k, v);
-      if (stale) versions.install(k, at[i], v);
+    for (let l = 0; l < localKeys.length; l++) {
+      state.set(localKeys[l], localVals[l]);
+      if (stale) versions.install(localKeys[l], at[i], localVals[l]);
     }
   }
 }
@@ -260,17 +271,26 @@ function runReadCommitted(txns: SimTxn[], append: boolean): void {
 }
 
 function toHistory(txns: SimTxn[]): Op[] {
-  const events: Array<[number, number, boolean]> = [];
-  txns.forEach((t, i) => {
-    events.push([t.invoke, i, false]);
-    events.push([t.complete, i, true]);
-  });
-  events.sort((a, b) => a[0] - b[0] || Number(a[2]) - Number(b[2]) || a[1] - b[1]);
-  return events.map(([time, i, done], index) => {
-    const t = txns[i];
+  // Event e is txn e >> 1's invocation (even) or completion (odd); at equal times invocations
+  // come first, then by transaction.
+  const n = txns.length;
+  const time = new Float64Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    time[2 * i] = txns[i].invoke;
+    time[2 * i + 1] = txns[i].complete;
+  }
+  const order = Uint32Array.from({ length: 2 * n }, (_, e) => e).sort((a, b) => time[a] - time[b] || (a & 1) - (b & 1) || a - b);
+  const out: Op[] = new Array(2 * n);
+  for (let index = 0; index < 2 * n; index++) {
+    const e = order[index];
+    const t = txns[e >> 1];
     const invocation = t.mops.map(([f, k, v]): MicroOp => [f, k, f === 'r' ? null : v]);
-    if (!done) return { index, time, type: 'invoke', process: t.process, f: 'txn', value: invocation };
+    if (!(e & 1)) {
+      out[index] = { index, time: time[e], type: 'invoke', process: t.process, f: 'txn', value: invocation };
+      continue;
+    }
     const value = t.outcome === 'ok' ? t.mops.map(([f, k], j) => [f, k, t.results[j]]) : invocation;
-    return { index, time, type: t.outcome, process: t.process, f: 'txn', value };
-  });
+    out[index] = { index, time: time[e], type: t.outcome, process: t.process, f: 'txn', value };
+  }
+  return out;
 }
