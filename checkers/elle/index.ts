@@ -9,6 +9,8 @@ export type { ElleOptions, ElleResult } from './check.ts';
 export type { Explanation, ExplanationGraph } from './explain.ts';
 export type { WorkloadKind } from './history.ts';
 export { knownModels } from './models.ts';
+export { type TxnGenOptions, txnGenerator } from './generator.ts';
+export { type SimIsolation, type SimulateOptions, simulateTxnHistory } from './simulate.ts';
 
 /** Checks a list-append history (micro-ops ['r', k, list] and ['append', k, v]). */
 export function checkListAppend(history: History, opts: ElleOptions = {}): ElleResult {
