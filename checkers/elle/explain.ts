@@ -4,7 +4,7 @@
 // non-cycle anomaly.
 import { shortText } from '../../src/util/values.ts';
 import type { DataExplainer, StepExplanation } from './explainer.ts';
-import { type Txns, mopText, txnIndex } from './history.ts';
+import { type Txns, eventIndex, mopText, txnIndex } from './history.ts';
 import { PROCESS, REALTIME, RW, relName } from './rels.ts';
 import type { Step } from './walks.ts';
 
@@ -64,9 +64,9 @@ function orderStep(t: Txns, a: number, b: number, rel: number): StepExplanation 
     const p = t.process[a];
     return { data: { type: 'process', process: p }, render: (an, bn) => `process ${p} executed ${an} before ${bn}`, label: `process ${p}` };
   }
-  const done = t.complete[a];
-  const invoked = t.invoke[b];
-  const dt = (t.history[invoked]?.time ?? 0) - (t.history[done]?.time ?? 0);
+  const done = eventIndex(t, t.complete[a]);
+  const invoked = eventIndex(t, t.invoke[b]);
+  const dt = t.history[t.invoke[b]].time - t.history[t.complete[a]].time;
   const gap = dt > 0 ? ` ${(dt / 1e9).toFixed(3)} seconds` : ' just';
   return {
     data: { type: 'realtime', 'a-completed': done, 'b-invoked': invoked },
@@ -96,7 +96,7 @@ export function txnLabel(t: Txns, i: number): string {
 }
 
 function txnOps(t: Txns, i: number): number[] {
-  return [t.invoke[i], t.complete[i]].filter((x) => x >= 0);
+  return [t.invoke[i], t.complete[i]].filter((x) => x >= 0).map((x) => eventIndex(t, x));
 }
 
 /** Explains a cycle (or a closed walk, for cycle-exists): names T1..Tn, one clause per step.

@@ -22,9 +22,9 @@ export interface Txns {
   kind: WorkloadKind;
   n: number;
   type: Uint8Array;
-  /** History index of the invocation, or -1. */
+  /** Position in the history of the invocation, or -1. */
   invoke: Int32Array;
-  /** History index of the completion, or -1 when it never completed. */
+  /** Position in the history of the completion, or -1 when it never completed. */
   complete: Int32Array;
   /** The process that ran it (client processes are numbers). */
   process: Float64Array;
@@ -39,9 +39,14 @@ export interface Txns {
   counts: { ok: number; info: number; fail: number };
 }
 
-/** The history index that names a transaction: its completion, or its invocation if none. */
+/** The history index that names a transaction: its completion's, or its invocation's if none. */
 export function txnIndex(t: Txns, i: number): number {
-  return t.complete[i] >= 0 ? t.complete[i] : t.invoke[i];
+  return t.history[t.complete[i] >= 0 ? t.complete[i] : t.invoke[i]].index;
+}
+
+/** The history index of an event position (they coincide in well-formed histories). */
+export function eventIndex(t: Txns, pos: number): number {
+  return t.history[pos].index;
 }
 
 /** A primitive that identifies a key or value structurally: numbers as themselves (bigints that
@@ -92,7 +97,7 @@ export function parseTxns(history: History, kind: WorkloadKind): Txns {
       // completion with no invocation is a transaction whose start is unknown.
       t = n++;
       type[t] = INFO;
-      invoke[t] = op.type === 'invoke' ? op.index : -1;
+      invoke[t] = op.type === 'invoke' ? i : -1;
       complete[t] = -1;
       process[t] = op.process as number;
       valueOp[t] = i;
@@ -103,7 +108,7 @@ export function parseTxns(history: History, kind: WorkloadKind): Txns {
     } else {
       setPending(op.process, undefined);
     }
-    complete[t] = op.index;
+    complete[t] = i;
     type[t] = op.type === 'ok' ? OK : op.type === 'fail' ? FAIL : INFO;
     // Ok completions carry what reads returned; otherwise the completion's value is only
     // trusted for its writes (same as the invocation's), so prefer it when it is a list.
@@ -115,7 +120,7 @@ export function parseTxns(history: History, kind: WorkloadKind): Txns {
   let total = 0;
   for (let t = 0; t < n; t++) {
     const v = valueOf(t);
-    if (!Array.isArray(v)) throw new TxnFormatError(`transaction at history index ${invoke[t] >= 0 ? invoke[t] : complete[t]} has value ${shortText(v)}, not a list of micro-ops`);
+    if (!Array.isArray(v)) throw new TxnFormatError(`transaction at history index ${history[invoke[t] >= 0 ? invoke[t] : complete[t]].index} has value ${shortText(v)}, not a list of micro-ops`);
     mopStart[t] = total;
     total += v.length;
   }
@@ -147,7 +152,7 @@ export function parseTxns(history: History, kind: WorkloadKind): Txns {
       }
       if (f < 0) {
         const allowed = kind === 'list-append' ? '["r", k, v] or ["append", k, v]' : '["r", k, v] or ["w", k, v]';
-        throw new TxnFormatError(`transaction at history index ${complete[t] >= 0 ? complete[t] : invoke[t]} has micro-op ${shortText(m)}; ${kind} expects ${allowed}`);
+        throw new TxnFormatError(`transaction at history index ${history[complete[t] >= 0 ? complete[t] : invoke[t]].index} has micro-op ${shortText(m)}; ${kind} expects ${allowed}`);
       }
       const arr = m as unknown[];
       const k = arr[1];
