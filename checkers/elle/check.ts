@@ -79,11 +79,14 @@ const DUPLICATE_TYPES = new Set(['duplicate-appends', 'duplicate-writes']);
 
 export function checkElle(history: History, kind: WorkloadKind, opts: ElleOptions = {}): ElleResult {
   validateModels(opts.consistencyModels ?? []);
-  return withArena(arenaBytes(history), () => check(history, kind, opts));
+  // Below ~64 MB of arrays V8 would not collect for them anyway; reserving would force one GC.
+  const bytes = arenaBytes(history);
+  return bytes > 128 * 2 ** 20 ? withArena(bytes, () => check(history, kind, opts)) : check(history, kind, opts);
 }
 
 /** A generous bound on the typed arrays a check needs (see arena.ts): ~150 bytes per event plus
- *  ~90 per micro-op. Only the pages actually used become resident. */
+ *  ~90 per micro-op, about twice what generated histories use. Only the pages actually used
+ *  become resident. */
 function arenaBytes(history: History): number {
   let mops = 0;
   for (let i = 0; i < history.length; i++) {
