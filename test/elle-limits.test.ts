@@ -55,6 +55,8 @@ test('a search limit makes the result unknown only when the verdict depends on i
   assert.equal(cv.valid, 'unknown');
   assert.deepEqual(cv['anomaly-types'], ['cycle-search-timeout']);
   assert.match(String(cv.reason), /search for a G-single-item cycle among 2 transactions hit its limit \(1 edge visits per search/);
+  // What the cut-short search might have found is not claimed to be satisfiable.
+  assert.ok(!cv['strongest-satisfiable'].includes('consistent-view'), String(cv['strongest-satisfiable']));
   // read committed is decided by cycle-exists alone: the cut-short searches are only noted.
   const rc = checkListAppend(h, { consistencyModels: ['read-committed'], cycleSearchBudget: 1 });
   assert.equal(rc.valid, true);

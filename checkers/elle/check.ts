@@ -138,6 +138,7 @@ function check(history: History, kind: WorkloadKind, opts: ElleOptions): ElleRes
   const total = { left: opts.totalSearchBudget ?? 50_000_000 };
   const cycleData = new Map<unknown, Explanation>();
   const limits: ElleResult['search-limits'] = [];
+  const timedOut = new Set<string>(); // cycle types whose search was cut short: possibly present
   const scratch = i32(g.n).fill(-1);
   let largest = 0;
   for (const nodes of comps) {
@@ -165,6 +166,7 @@ function check(history: History, kind: WorkloadKind, opts: ElleOptions): ElleRes
       });
     }
     for (const type of f.timeouts) {
+      timedOut.add(type);
       const limit = `${opts.cycleSearchBudget ?? 2_000_000} edge visits per search, ${opts.totalSearchBudget ?? 50_000_000} in all, cycles of at most ${opts.maxCycleLength ?? 1000} transactions`;
       if (prohibited.has(type)) log.add('cycle-search-timeout', () => ({ 'anomaly-spec-type': type, 'scc-size': size, limit }));
       else if (limits.length < 64) limits.push({ type, 'scc-size': size });
@@ -198,7 +200,7 @@ function check(history: History, kind: WorkloadKind, opts: ElleOptions): ElleRes
     not,
     'also-not': alsoNot,
     'weakest-violated': not,
-    'strongest-satisfiable': strongestSatisfiable(anomaliesToImpossibleModels(found), { process, realtime }),
+    'strongest-satisfiable': strongestSatisfiable(anomaliesToImpossibleModels([...found, ...timedOut]), { process, realtime }),
     'consistency-models': models,
     counts: { txns: t.n, ok: t.counts.ok, info: t.counts.info, fail: t.counts.fail, keys: t.keys.length, 'micro-ops': t.mopStart[t.n] },
     graph: { nodes: g.n, edges: g.dst.length, 'time-nodes': timeNodes, 'cyclic-components': comps.length, 'largest-cyclic-component': largest, realtime, process },
@@ -207,7 +209,7 @@ function check(history: History, kind: WorkloadKind, opts: ElleOptions): ElleRes
   };
   if (valid === 'unknown') {
     const why = shown.filter((a) => !prohibited.has(a));
-    result.reason = why.map((a) => explanations.find((e) => e.type === a)?.sentence ?? a).join('; ');
+    result.reason = why.map((a) => describeAnomaly(a, (log.kept.get(a)?.[0] ?? {}) as Record<string, unknown>, kind === 'list-append')?.sentence ?? a).join('; ');
   }
   return result;
 }
