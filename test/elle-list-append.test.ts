@@ -252,3 +252,14 @@ test("Elle's EDN history files read through our EDN importer (keywords become pl
   const r = checkListAppend(h, { consistencyModels: ['snapshot-isolation', 'repeatable-read'] });
   expect(r, false, ['G2-item'], ['repeatable-read']);
 });
+
+test("a transaction's appends observed out of its own order make the versions cyclic", () => {
+  // Found by the oracle property test: T1 appends 1 then 2, yet a read shows 2 before 1 (or 2
+  // without 1). No serial order does that, and Elle's graph sees only self-edges here.
+  for (const read of [[2, 1], [2]]) {
+    const r = checkListAppend(completions([txn('ay1ay2'), { value: [['r', 'y', read]] }]), { consistencyModels: ['read-uncommitted'] });
+    expect(r, false, ['cyclic-versions'], ['read-uncommitted']);
+    assert.match(r.explanations[0].sentence, /the version order inferred from transaction-order and observed-order for key "y" is cyclic \(1 < 2 < 1\) \(the transaction at index 0 appended them in that order\)/);
+  }
+  expect(checkListAppend(completions([txn('ay1ay2'), txn('ry12')]), SER), true, []);
+});

@@ -71,7 +71,9 @@ export function describeAnomaly(type: string, e: Entry, appends: boolean): Expla
     }
     case 'cyclic-versions': {
       const scc = e.scc as unknown[];
-      return mk(`the version order inferred for key ${v(e.key)} is cyclic (${[...scc, scc[0]].map(v).join(' < ')}): cyclic-versions`, []);
+      const from = Array.isArray(e.sources) ? ` from ${(e.sources as string[]).join(' and ')}` : '';
+      const who = typeof e.op === 'number' ? ` (the transaction at index ${e.op} appended them in that order)` : '';
+      return mk(`the version order inferred${from} for key ${v(e.key)} is cyclic (${[...scc, scc[0]].map(v).join(' < ')})${who}: cyclic-versions`, typeof e.op === 'number' ? [e.op] : []);
     }
     case 'empty-transaction-graph':
       return mk('no dependency between transactions could be inferred, so no cycle could be looked for', []);

@@ -30,6 +30,37 @@ export interface Component {
   /** Local id -> global node id (ids >= txnCount are virtual time nodes). */
   nodes: Int32Array;
   txnCount: number;
+  /** Search arrays, made on the first search and shared by the rest. */
+  scratch?: SearchScratch;
+}
+
+/** BFS arrays for every search in one component: sized for the largest state space once, and
+ *  stamped with a generation per BFS so they never need clearing. */
+class SearchScratch {
+  gen = 0;
+  readonly stamp: Int32Array;
+  readonly parent: Int32Array;
+  readonly via: Uint8Array;
+  readonly depth: Int32Array;
+  readonly queue: Int32Array;
+  readonly tailMark: Int32Array;
+  readonly headFirst: Int32Array;
+  /** Length is counted in transactions: hops through virtual time nodes are free. */
+  readonly isTxn: Uint8Array;
+
+  constructor(c: Component) {
+    const k = c.g.n;
+    const size = k * MAX_STATES;
+    this.stamp = new Int32Array(size);
+    this.parent = new Int32Array(size);
+    this.via = new Uint8Array(size);
+    this.depth = new Int32Array(size);
+    this.queue = new Int32Array(size);
+    this.tailMark = new Int32Array(k);
+    this.headFirst = new Int32Array(k);
+    this.isTxn = new Uint8Array(k);
+    for (let x = 0; x < k; x++) this.isTxn[x] = c.nodes[x] < c.txnCount ? 1 : 0;
+  }
 }
 
 type Mode = 'none' | 'single' | 'nonadjacent' | 'g2';
@@ -59,6 +90,7 @@ function specFor(type: string): Spec {
 const SAW_V = 1;
 const LAST_RW = 2;
 const TWO_RW = 4;
+const MAX_STATES = 8;
 
 export type SearchResult = { found: Step[] } | { timeout: true } | null;
 
@@ -74,8 +106,9 @@ export function searchCycle(c: Component, type: string, limits: SearchLimits): S
   limits.budget -= g.dst.length;
   const comp = tarjan(g, pathMask).comp;
 
+  const sc = (c.scratch ??= new SearchScratch(c));
   const heads: number[] = [];
-  const headFirst = new Int32Array(k).fill(-1); // head -> first candidate in `cand`
+  const headFirst = sc.headFirst.fill(-1); // head -> first candidate in `cand`
   const candNext: number[] = [];
   const candTail: number[] = [];
   const strong: number[] = [];
@@ -99,23 +132,13 @@ export function searchCycle(c: Component, type: string, limits: SearchLimits): S
   // Heads with a candidate certainly closable first.
   const order = heads.map((_, i) => i).sort((a, b) => strong[b] - strong[a]);
 
-  const ns = spec.mode === 'nonadjacent' ? 8 : spec.needVariant ? 2 : 1;
-  const size = k * ns;
-  const stamp = new Int32Array(size);
-  const parent = new Int32Array(size);
-  const via = new Uint8Array(size);
-  const depth = new Int32Array(size);
-  const queue = new Int32Array(size);
-  const tailMark = new Int32Array(k);
-  // Length is counted in transactions: hops through virtual time nodes are free.
-  const isTxn = new Uint8Array(k);
-  for (let x = 0; x < k; x++) isTxn[x] = c.nodes[x] < c.txnCount ? 1 : 0;
+  const ns = spec.mode === 'nonadjacent' ? MAX_STATES : spec.needVariant ? 2 : 1;
+  const { stamp, parent, via, depth, queue, tailMark, isTxn } = sc;
   const init = spec.start === RW ? LAST_RW : 0;
-  let gen = 0;
 
   for (const hi of order) {
     const v = heads[hi];
-    gen++;
+    const gen = ++sc.gen;
     for (let ci = headFirst[v]; ci >= 0; ci = candNext[ci]) tailMark[candTail[ci]] = gen;
     let qh = 0;
     let qt = 0;

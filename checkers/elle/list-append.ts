@@ -232,6 +232,28 @@ export function analyzeListAppend(t: Txns, log: AnomalyLog, edges: EdgeList): Da
     }
   }
 
+  // 5b. A transaction's appends to a key are applied in its order: observing a later one before
+  //     an earlier one (or without it) makes the key's version order cyclic.
+  for (let i = 0; i < t.n; i++) {
+    if (type[i] === FAIL) continue;
+    const end = mopStart[i + 1];
+    for (let m = mopStart[i]; m < end; m++) {
+      if (mopF[m] !== APPEND || flags[mopKey[m]] & NO_ORDER) continue;
+      for (let m2 = m + 1; m2 < end; m2++) {
+        if (mopF[m2] !== APPEND || mopKey[m2] !== mopKey[m]) continue;
+        const p1 = vs.pos[vs.of(mopKey[m], m, -1, false)];
+        const p2 = vs.pos[vs.of(mopKey[m], m2, -1, false)];
+        if (p2 >= 0 && (p1 < 0 || p1 > p2)) {
+          const key = t.keys[mopKey[m]];
+          const a = mopVal[m];
+          const b = mopVal[m2];
+          log.add('cyclic-versions', () => ({ key, scc: [a, b], sources: ['transaction-order', 'observed-order'], op: txnIndex(t, i) }));
+        }
+        break; // the next append of this key is compared in its own turn
+      }
+    }
+  }
+
   // 6. Dirty updates: a committed append right after (only indeterminate ones between) an
   //    aborted one in a version order.
   for (let k = 0; k < nk; k++) {
