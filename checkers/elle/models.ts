@@ -327,7 +327,6 @@ export function strongestSatisfiable(impossible: ReadonlySet<string>, edges: { p
 
 /** Cycle anomaly types Elle names, for item (not predicate) dependencies. */
 export const CYCLE_BASES = ['G0', 'G1c', 'G-single-item', 'G-nonadjacent-item', 'G2-item'] as const;
-export type CycleBase = (typeof CYCLE_BASES)[number];
 export const CYCLE_TYPES: ReadonlySet<string> = new Set(CYCLE_BASES.flatMap((b) => [b, `${b}-process`, `${b}-realtime`]));
 
 export const PROCESS_TYPES = [...CYCLE_TYPES].filter((t) => t.endsWith('-process'));

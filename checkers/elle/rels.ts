@@ -7,8 +7,6 @@ export const RW = 4;
 export const PROCESS = 8;
 export const REALTIME = 16;
 
-export const DATA = WW | WR | RW;
-
 export type RelName = 'ww' | 'wr' | 'rw' | 'process' | 'realtime';
 
 export function relName(bit: number): RelName {
@@ -26,11 +24,4 @@ export function relName(bit: number): RelName {
     default:
       throw new Error(`not a single relationship: ${bit}`);
   }
-}
-
-/** The bits of a mask, lowest first. */
-export function relBits(mask: number): number[] {
-  const out: number[] = [];
-  for (let b = 1; b <= REALTIME; b <<= 1) if (mask & b) out.push(b);
-  return out;
 }
