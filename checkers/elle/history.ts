@@ -131,6 +131,8 @@ export function parseTxns(history: History, kind: WorkloadKind): Txns {
   const mopVal: unknown[] = new Array(total);
   const keys: unknown[] = [];
   const numKeys = new Map<number, number>();
+  // Key ids of small non-negative integer keys (the usual kind), by direct index.
+  const smallKeys: number[] = [];
   const otherKeys = new Map<string, number>();
   const counts = { ok: 0, info: 0, fail: 0 };
   const writeName = kind === 'list-append' ? 'append' : 'w';
@@ -157,7 +159,14 @@ export function parseTxns(history: History, kind: WorkloadKind): Txns {
       const arr = m as unknown[];
       const k = arr[1];
       let kid: number | undefined;
-      if (typeof k === 'number') {
+      if (typeof k === 'number' && k >>> 0 === k && k < 1 << 24) {
+        kid = smallKeys[k];
+        if (kid === undefined) {
+          kid = numKeys.get(k);
+          if (kid === undefined) numKeys.set(k, (kid = keys.push(k) - 1));
+          smallKeys[k] = kid;
+        }
+      } else if (typeof k === 'number') {
         kid = numKeys.get(k);
         if (kid === undefined) numKeys.set(k, (kid = keys.push(k) - 1));
       } else {
