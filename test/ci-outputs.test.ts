@@ -49,7 +49,7 @@ test('run --junit: one <failure> for the workload checker naming the op; summary
   const summary = readJson<{ verdict: string; checkers: Array<{ name: string; verdict: string }> }>(path.join(runDir(r), 'summary.json'));
   assert.ok(validate(summary) as boolean, JSON.stringify(validate.errors));
   assert.equal(summary.verdict, 'invalid');
-  assert.equal(summary.checkers.find((c: { name: string }) => c.name === 'workload').verdict, 'invalid');
+  assert.equal(summary.checkers.find((c) => c.name === 'workload')?.verdict, 'invalid');
 });
 
 test('--test-count: a line per run, a final table, one JUnit file with a testsuite per run', async () => {
