@@ -29,7 +29,7 @@ function system(name: string, workload: string): Db {
 export function chosenSystem(workload: string): Db {
   const names = systemsFor(workload);
   const pick = (given: OptionValues): Db | null => {
-    if (given.bin !== undefined) return null;
+    if (given.bin !== undefined || names.length === 0) return null;
     const name = typeof given.db === 'string' && names.includes(given.db) ? given.db : names[0];
     return system(name, workload);
   };
@@ -44,6 +44,8 @@ export function chosenSystem(workload: string): Db {
     setup: unconfigured,
     teardown: unconfigured,
     options(given) {
+      // A workload no built-in system runs (Maelstrom's): only your own node.
+      if (names.length === 0) return binOptions(undefined);
       const chosen = pick(given);
       if (chosen === null) {
         return [...choice, ...binOptions(undefined).map((s) => (s.name === 'bin' ? { ...s, validate: (v: unknown, all: OptionValues) => (all.db !== names[0] ? `your own node is the system; it cannot be combined with --db ${String(all.db)}` : s.validate?.(v, all)) } : s))];
@@ -53,6 +55,7 @@ export function chosenSystem(workload: string): Db {
     },
     configure(opts) {
       if (opts.bin !== undefined) return maelstrom({ bin: String(opts.bin), args: (opts.binArg as string[] | undefined) ?? [] });
+      if (names.length === 0) throw new UsageError(`No built-in system runs the ${workload} workload: give your own node with --bin ./my-node.`);
       const chosen = system(String(opts.db), workload);
       return chosen.configure ? chosen.configure(opts) : chosen;
     },
@@ -62,7 +65,3 @@ export function chosenSystem(workload: string): Db {
   };
 }
 
-/** Checks that the built-in systems know this workload at all. */
-export function requireSystems(workload: string): void {
-  if (systemsFor(workload).length === 0) throw new UsageError(`No built-in system runs the ${workload} workload; give --bin or write a test with your own client.`);
-}

@@ -4,5 +4,9 @@ import { counter } from './counter.ts';
 import { lock } from './lock.ts';
 import { queue } from './queue.ts';
 import { register } from './register.ts';
+import { listAppend, rwRegister, txnListAppend, txnRwRegister } from './transactions.ts';
 
-export const workloads = { counter, register, lock, queue, cache };
+export const workloads = {
+  counter, register, lock, queue, cache,
+  'list-append': listAppend, 'rw-register': rwRegister, 'txn-list-append': txnListAppend, 'txn-rw-register': txnRwRegister,
+};
