@@ -1,261 +1,485 @@
-// The linearizability search: Wing & Gong's algorithm with Lowe's memoisation, as in Porcupine.
-// The history becomes a doubly linked list of call and return entries in real-time order. The
-// search walks it: at a call, try to linearize the op (model step); if that leads to a new
-// (linearized set, state) configuration, lift the op out of the list and start again from the
-// head; at a return, the op had to be linearized by now, so backtrack.
+// The linearizability search of one independent part: Lowe's just-in-time linearization, depth
+// first, with a memo (Wing & Gong's search as refined by Lowe; Porcupine walks Wing & Gong's list).
 //
-// Accelerations (each keeps the search exact):
-// - ops with unknown outcome (info, or never completed) return at +infinity, and the search
-//   succeeds as soon as only such ops remain: they may never have taken effect;
+// The search walks the history's events in real-time order. A call opens its op; a return needs
+// its op linearized: if it is not yet, the search branches on which open op to linearize next
+// (the returning op itself first, then any other open op, then indeterminate ones) until it is.
+// A configuration is (event position, model state, which open ops are linearized), so memo
+// entries are small whatever the history's length, and the first return that no branch gets past
+// names the culprit. It is resumable: run() works for a slice of time and returns, so several
+// parts can share a thread fairly.
+//
+// Accelerations (each keeps the search exact; see DESIGN notes in memo.ts):
+// - a pure op (a read) that is legal is linearized at once: that can only help;
+// - indeterminate ops are tried only when the determinate ones fail; linearizing one that leaves
+//   the state as it was is pointless, and so is one whose effect an earlier-linearized
+//   indeterminate op would give just as well from the state before it (a later write of a run
+//   of indeterminate writes overwrites them all);
 // - identical indeterminate ops are interchangeable: a later twin is tried only once the earlier
-//   one is linearized;
-// - a pure op (a read) that is legal is linearized at once and never un-tried: linearizing it
-//   earlier changes no state and breaks no real-time order, so skipping it cannot help;
-// - the linearized set is a bitset whose hash is updated incrementally (XOR of per-op keys);
-// - the list, the stack and the memo's bitsets live in typed arrays.
-import type { History } from '../../src/types.ts';
-import { pairIndex } from '../../src/history.ts';
-import type { LinOp, Model } from './models.ts';
+//   one is linearized (candidates are taken by twin class);
+// - the memo treats a configuration with more indeterminate ops linearized than one already seen
+//   (same position, state and open ops) as seen.
+import { performance } from 'node:perf_hooks';
+import type { Kernel } from './kernel.ts';
+import { InfoSets, SETS_FULL } from './info-sets.ts';
+import { MEMO_FULL, Memo, type MemoryBudget } from './memo.ts';
+import type { Part } from './prepare.ts';
 
-export interface SearchBudget {
-  /** Wall-clock deadline (performance.now() ms); past it the answer is unknown. */
-  deadline?: number;
-  /** Ceiling on memo memory, in bytes. */
-  maxMemoBytes?: number;
-  /** Polled now and then: true stops the search (another part already failed). */
-  cancelled?: () => boolean;
+export type Verdict = true | false | 'unknown';
+
+/** A linearization step on the path that got furthest: the op and the states around it. */
+export interface PathStep {
+  op: number;
+  before: unknown;
+  after: unknown;
 }
 
-export interface SearchOp extends LinOp {
-  /** Index in the original history of the invocation and of the completion (-1: none). */
-  invokeIndex: number;
-  completeIndex: number;
-  /** Outcome unknown: may be linearized anywhere after its call, or never. */
-  indeterminate: boolean;
+export interface Outcome {
+  valid: Verdict;
+  reason?: string;
+  configurations: number;
+  /** When invalid: the op whose return no branch got past, the states it was stuck in, how many
+   *  ops were linearized there, and the last linearization steps leading there. */
+  culprit?: number;
+  states?: unknown[];
+  linearized?: number;
+  path?: PathStep[];
 }
 
-export type SearchResult<S> =
-  | { valid: true; ops: number; configurations: number }
-  | { valid: 'unknown'; reason: string; ops: number; configurations: number }
-  | {
-      valid: false;
-      ops: number;
-      configurations: number;
-      /** The op the search could never get past. */
-      culprit: SearchOp;
-      /** Model states in which the culprit had to be linearized, and was not possible. */
-      states: S[];
-      /** How many ops were linearized at that point (the longest linearizable prefix). */
-      linearized: number;
-      searchOps: SearchOp[];
-    };
+const NONE = Symbol('none');
+const ADVANCE = 0;
+const TRY = 1;
+const PATH_KEEP = 64;
+const MAX_STATES = 16;
 
-/** Ops for the search: fail ops dropped, indeterminate reads dropped (they constrain nothing). */
-export function searchOps(history: History, model: Model<any>): SearchOp[] {
-  const pair = pairIndex(history);
-  const out: SearchOp[] = [];
-  for (let i = 0; i < history.length; i++) {
-    const op = history[i];
-    if (op.type !== 'invoke' || op.process === 'nemesis') continue;
-    const c = pair[i];
-    const done = c >= 0 ? history[c] : null;
-    if (done?.type === 'fail') continue;
-    const indeterminate = !done || done.type === 'info';
-    const lop: SearchOp = {
-      f: op.f, input: op.value, output: indeterminate ? undefined : done!.value, process: op.process as number,
-      invokeIndex: i, completeIndex: done && !indeterminate ? c : -1, indeterminate,
-    };
-    if (indeterminate && model.pure?.(lop)) continue;
-    out.push(lop);
-  }
-  return out;
-}
+export class KeySearch {
+  readonly n: number;
+  private readonly E: number;
+  private readonly events: Int32Array;
+  private readonly slotOf: Int32Array;
+  private readonly nSlots: number;
+  private readonly W: number;
+  private readonly infoOp: Int32Array;
+  /** Twin classes of indeterminate ops (identical ones), in order of their first call: members
+   *  by ordinal in call order; a class's members are linearized in that order. */
+  private readonly classOf: Int32Array;
+  private readonly classStart: Int32Array;
+  private readonly classSize: Int32Array;
+  private readonly classFirst: Int32Array;
+  private readonly classList: Int32Array;
+  private readonly classCount: Int32Array;
+  private readonly sets: InfoSets;
+  private readonly pure: Uint8Array;
+  private readonly ILL: unknown;
+  private readonly memo: Memo;
 
-export function search<S>(ops: SearchOp[], model: Model<S>, budget: SearchBudget = {}): SearchResult<S> {
-  const n = ops.length;
-  // Entries: 2i is op i's call, 2i+1 its return. HEAD and TAIL sentinels.
-  const HEAD = 2 * n;
-  const TAIL = 2 * n + 1;
-  const next = new Int32Array(2 * n + 2);
-  const prev = new Int32Array(2 * n + 2);
-  // Real-time order: calls at their invocation, returns at their completion, unknown returns last.
-  const order: Array<[number, number]> = [];
-  for (let i = 0; i < n; i++) {
-    order.push([ops[i].invokeIndex, 2 * i]);
-    order.push([ops[i].indeterminate ? Number.MAX_SAFE_INTEGER - n + i : ops[i].completeIndex, 2 * i + 1]);
-  }
-  order.sort((a, b) => a[0] - b[0] || (a[1] & 1) - (b[1] & 1));
-  let last = HEAD;
-  for (const [, e] of order) {
-    next[last] = e;
-    prev[e] = last;
-    last = e;
-  }
-  next[last] = TAIL;
-  prev[TAIL] = last;
+  // The current configuration.
+  private e = 0;
+  private s: unknown;
+  private readonly P: Uint32Array;
+  private readonly occ: Int32Array;
+  private occLog: Int32Array;
+  private occLen = 0;
+  private readonly infos: Int32Array;
+  private infosLen = 0;
+  private readonly inSet: Uint8Array;
+  private set = 0;
+  private infoCalled = 0;
+  private readonly trailOp: Int32Array;
+  private readonly trailState: unknown[];
+  private trailLen = 0;
 
-  const lift = (call: number) => {
-    const ret = call + 1;
-    next[prev[call]] = next[call];
-    prev[next[call]] = prev[call];
-    next[prev[ret]] = next[ret];
-    prev[next[ret]] = prev[ret];
-  };
-  const unlift = (call: number) => {
-    const ret = call + 1;
-    next[prev[ret]] = ret;
-    prev[next[ret]] = ret;
-    next[prev[call]] = call;
-    prev[next[call]] = call;
-  };
+  // The stack of branch points.
+  private depth = 0;
+  private cap = 0;
+  private fE = new Int32Array(0);
+  private fCursor = new Int32Array(0);
+  private fOcc = new Int32Array(0);
+  private fInfos = new Int32Array(0);
+  private fInfoCalled = new Int32Array(0);
+  private fTrail = new Int32Array(0);
+  private fSet = new Int32Array(0);
+  private fP = new Uint32Array(0);
+  private fState: unknown[] = [];
+  private fRun: unknown[] = [];
+  private mode = ADVANCE;
+  private pendingRun: unknown = NONE;
+  private held = 0;
 
-  // Per-op random keys for the incremental hash of the linearized set.
-  const keys = new Int32Array(n);
-  let seed = 0x2545f491;
-  for (let i = 0; i < n; i++) {
-    seed ^= seed << 13;
-    seed ^= seed >>> 17;
-    seed ^= seed << 5;
-    keys[i] = seed;
-  }
-  // Identical indeterminate ops (same f and input; and process, for models that read it) are interchangeable: both may take effect at
-  // any time after their calls, or never. Only try one once its earlier twin has been taken, so
-  // the search does not explore every subset of twins.
-  const twinBefore = new Int32Array(n).fill(-1);
-  const lastTwin = new Map<string, number>();
-  for (const [, e] of order) {
-    if (e & 1) continue;
-    const i = e >>> 1;
-    if (!ops[i].indeterminate) continue;
-    const k = `${ops[i].f}\u0000${JSON.stringify(ops[i].input)}${model.usesProcess ? `\u0000${String(ops[i].process)}` : ''}`;
-    const prevTwin = lastTwin.get(k);
-    if (prevTwin !== undefined) twinBefore[i] = prevTwin;
-    lastTwin.set(k, i);
-  }
-  const words = (n + 31) >>> 5;
-  const bits = new Uint32Array(words);
-  const hashState = model.hash ?? ((s: S) => (typeof s === 'number' ? s | 0 : 0));
-  const equal = model.equal ?? ((a: S, b: S) => a === b);
+  private worstE = -1;
+  private worstStates: unknown[] = [];
+  private worstLin = 0;
+  private worstPath: PathStep[] = [];
+  private done: Outcome | null = null;
+  private steps = 0;
 
-  // The memo: hash -> chain of (bitset, state). Bitsets are copied into one growing pool.
-  const memo = new Map<number, number[]>();
-  let pool = new Uint32Array(Math.max(1024, words * 64));
-  let poolUsed = 0;
-  const memoStates: S[] = [];
-  const maxMemo = budget.maxMemoBytes ?? 1024 * 1024 * 1024;
-  let configurations = 0;
-
-  const remember = (h: number, s: S): boolean => {
-    const chain = memo.get(h);
-    if (chain) {
-      for (const slot of chain) {
-        if (!equal(memoStates[slot], s)) continue;
-        const base = slot * words;
-        let same = true;
-        for (let w = 0; w < words; w++) if (pool[base + w] !== bits[w]) { same = false; break; }
-        if (same) return false;
+  constructor(part: Part, private readonly kernel: Kernel, private readonly budget: MemoryBudget) {
+    const n = (this.n = part.n);
+    this.events = part.events;
+    this.E = part.events.length;
+    this.pure = kernel.pure;
+    this.ILL = kernel.illegal;
+    // Slots: open determinate ops share a small set of slots (interval colouring), so a
+    // configuration's open ops fit in a few words. Indeterminate ops are numbered in call order.
+    this.slotOf = new Int32Array(n).fill(-1);
+    const free: number[] = [];
+    let slots = 0;
+    let nInfo = 0;
+    for (let k = 0; k < this.E; k++) {
+      const ev = this.events[k];
+      const i = ev >> 1;
+      if (ev & 1) free.push(this.slotOf[i]);
+      else if (part.completeIndex[i] >= 0) this.slotOf[i] = free.length ? free.pop()! : slots++;
+      else nInfo++;
+    }
+    this.nSlots = slots;
+    this.W = Math.max(1, (slots + 31) >>> 5);
+    this.infoOp = new Int32Array(nInfo);
+    this.classOf = new Int32Array(nInfo);
+    const classes = new Map<string, number>();
+    const sizes: number[] = [];
+    let ord = 0;
+    for (let k = 0; k < this.E; k++) {
+      const ev = this.events[k];
+      if (ev & 1 || part.completeIndex[ev >> 1] >= 0) continue;
+      const i = ev >> 1;
+      this.infoOp[ord] = i;
+      const key = kernel.twinKey(i);
+      let c = classes.get(key);
+      if (c === undefined) {
+        c = sizes.length;
+        classes.set(key, c);
+        sizes.push(0);
       }
+      this.classOf[ord] = c;
+      sizes[c]++;
+      ord++;
     }
-    const slot = memoStates.length;
-    if ((slot + 1) * words > pool.length) {
-      const grown = new Uint32Array(Math.max(pool.length * 2, (slot + 1) * words));
-      grown.set(pool);
-      pool = grown;
+    const nClasses = sizes.length;
+    this.classStart = new Int32Array(nClasses);
+    this.classSize = Int32Array.from(sizes);
+    this.classFirst = new Int32Array(nClasses);
+    this.classList = new Int32Array(nInfo);
+    this.classCount = new Int32Array(nClasses);
+    for (let c = 1; c < nClasses; c++) this.classStart[c] = this.classStart[c - 1] + sizes[c - 1];
+    const fill = new Int32Array(nClasses);
+    for (let o = 0; o < nInfo; o++) {
+      const c = this.classOf[o];
+      if (fill[c] === 0) this.classFirst[c] = o;
+      this.classList[this.classStart[c] + fill[c]++] = o;
     }
-    pool.set(bits, slot * words);
-    poolUsed = (slot + 1) * words;
-    memoStates.push(s);
-    if (chain) chain.push(slot);
-    else memo.set(h, [slot]);
-    configurations++;
+    this.P = new Uint32Array(this.W);
+    this.occ = new Int32Array(slots).fill(-1);
+    this.occLog = new Int32Array(256);
+    this.infos = new Int32Array(nInfo);
+    this.inSet = new Uint8Array(nInfo);
+    this.trailOp = new Int32Array(n);
+    this.trailState = new Array(n);
+    this.s = kernel.init;
+    budget.live++;
+    this.memo = new Memo(this.W, budget);
+    this.sets = new InfoSets(nInfo, budget);
+    this.held = n * 4 * 4 + this.E * 4;
+    budget.used += this.held;
+    this.growFrames(64);
+  }
+
+  /** Searches until decided or until performance.now() passes `until`; null while undecided. */
+  run(until: number): Outcome | null {
+    if (this.done) return this.done;
+    try {
+      return this.loop(until);
+    } catch (e) {
+      this.finish();
+      throw e;
+    }
+  }
+
+  /** Gives up (deadline or cancellation): the search's memory goes back to the budget. */
+  stop(reason: string): Outcome {
+    return this.done ?? this.end({ valid: 'unknown', reason, configurations: this.memo.size() });
+  }
+
+  configurations(): number {
+    return this.memo.size();
+  }
+
+  private end(o: Outcome): Outcome {
+    this.done = o;
+    this.finish();
+    return o;
+  }
+
+  private finish(): void {
+    this.memo.free();
+    this.sets.free();
+    this.budget.live--;
+    this.budget.release(this.held);
+    this.held = 0;
+  }
+
+  private growFrames(min: number): boolean {
+    const cap = Math.max(min, this.cap * 2);
+    const more = (cap - this.cap) * (7 * 4 + this.W * 4 + 16);
+    if (this.cap > 0 && !this.budget.grant(this.held + this.memo.held, more)) return false;
+    if (this.cap === 0) this.budget.used += more;
+    this.held += more;
+    const g = <T extends Int32Array | Uint32Array>(a: T, size: number): T => {
+      const b = new (a.constructor as new (n: number) => T)(size);
+      b.set(a);
+      return b;
+    };
+    this.fE = g(this.fE, cap);
+    this.fCursor = g(this.fCursor, cap);
+    this.fOcc = g(this.fOcc, cap);
+    this.fInfos = g(this.fInfos, cap);
+    this.fInfoCalled = g(this.fInfoCalled, cap);
+    this.fTrail = g(this.fTrail, cap);
+    this.fSet = g(this.fSet, cap);
+    this.fP = g(this.fP, cap * this.W);
+    this.cap = cap;
     return true;
-  };
+  }
 
-  // The stack of linearized calls, with the state before each and whether it was pure.
-  const stackCall = new Int32Array(n);
-  const stackPure = new Uint8Array(n);
-  const stackState: S[] = new Array(n);
-  let depth = 0;
-  let remaining = 0; // determinate ops not yet linearized
-  for (const op of ops) if (!op.indeterminate) remaining++;
-
-  let state = model.init();
-  let hash = 0;
-  remember(hashState(state), state);
-
-  // The deepest blocking return seen: the culprit, and the states it was blocked in.
-  let worstReturn = -1;
-  let worstDepth = 0;
-  const worstStates: S[] = [];
-  const noteBlock = (ret: number) => {
-    const at = ops[ret >>> 1].completeIndex;
-    if (at > worstReturn) {
-      worstReturn = at;
-      worstDepth = depth;
-      worstStates.length = 0;
+  private restore(F: number): void {
+    this.e = this.fE[F];
+    this.s = this.fState[F];
+    const W = this.W;
+    for (let w = 0; w < W; w++) this.P[w] = this.fP[F * W + w];
+    const occ = this.occ;
+    const log = this.occLog;
+    let len = this.occLen;
+    const to = this.fOcc[F];
+    while (len > to) {
+      len -= 2;
+      occ[log[len]] = log[len + 1];
     }
-    if (at === worstReturn && worstStates.length < 16 && !worstStates.some((x) => equal(x, state))) worstStates.push(state);
-  };
+    this.occLen = len;
+    const keep = this.fInfos[F];
+    while (this.infosLen > keep) {
+      const ord = this.infos[--this.infosLen];
+      this.inSet[ord] = 0;
+      this.classCount[this.classOf[ord]]--;
+    }
+    this.set = this.fSet[F];
+    this.infoCalled = this.fInfoCalled[F];
+    this.trailLen = this.fTrail[F];
+  }
 
-  let entry = next[HEAD];
-  let steps = 0;
-  for (;;) {
-    if (remaining === 0) return { valid: true, ops: n, configurations };
-    if ((++steps & 0xfff) === 0) {
-      if (budget.deadline !== undefined && performance.now() > budget.deadline) {
-        return { valid: 'unknown', reason: 'check timeout', ops: n, configurations };
+  private logOcc(slot: number, prev: number): void {
+    if (this.occLen + 2 > this.occLog.length) {
+      const b = new Int32Array(this.occLog.length * 2);
+      b.set(this.occLog);
+      this.occLog = b;
+    }
+    this.occLog[this.occLen++] = slot;
+    this.occLog[this.occLen++] = prev;
+  }
+
+  /** Linearizes every open pure op that is legal in the current state. */
+  private greedy(): void {
+    const { occ, P, pure, kernel, ILL, nSlots } = this;
+    const s = this.s;
+    for (let sl = 0; sl < nSlots; sl++) {
+      const o = occ[sl];
+      if (o < 0 || pure[o] === 0 || (P[sl >>> 5] & (1 << (sl & 31))) !== 0) continue;
+      const s2 = kernel.step(s, o);
+      if (s2 === ILL || (s2 !== s && !kernel.same(s2, s))) continue;
+      P[sl >>> 5] |= 1 << (sl & 31);
+      this.trailOp[this.trailLen] = o;
+      this.trailState[this.trailLen++] = s;
+    }
+  }
+
+  /** Enters a branch point at the current configuration; false when it was seen before. */
+  private branch(): boolean | null {
+    const r = this.memo.visit(this.e, this.kernel.stateId(this.s), this.P, this.set, this.inSet, this.sets);
+    if (r === 0) return false;
+    if (r === MEMO_FULL) return null;
+    if (this.depth === this.cap && !this.growFrames(this.cap * 2)) return null;
+    const F = this.depth++;
+    this.fE[F] = this.e;
+    this.fCursor[F] = 0;
+    this.fOcc[F] = this.occLen;
+    this.fInfos[F] = this.infosLen;
+    this.fInfoCalled[F] = this.infoCalled;
+    this.fTrail[F] = this.trailLen;
+    this.fSet[F] = this.set;
+    const W = this.W;
+    for (let w = 0; w < W; w++) this.fP[F * W + w] = this.P[w];
+    this.fState[F] = this.s;
+    this.fRun[F] = this.pendingRun;
+    return true;
+  }
+
+  private full(): Outcome {
+    return this.end({
+      valid: 'unknown',
+      reason: `memory ceiling reached (${Math.round(this.budget.limit / 2 ** 20)} MiB for the memo, ${this.memo.size()} configurations)`,
+      configurations: this.memo.size(),
+    });
+  }
+
+  /** The branch point F is exhausted: remember it if it is the furthest one yet. */
+  private noteBlock(F: number): void {
+    const e = this.fE[F];
+    const s = this.s;
+    if (e > this.worstE) {
+      this.worstE = e;
+      this.worstStates = [s];
+      this.worstLin = this.trailLen;
+      const from = Math.max(0, this.trailLen - PATH_KEEP);
+      const path: PathStep[] = [];
+      for (let k = from; k < this.trailLen; k++) path.push({ op: this.trailOp[k], before: this.trailState[k], after: k + 1 < this.trailLen ? this.trailState[k + 1] : s });
+      this.worstPath = path;
+    } else if (e === this.worstE && this.worstStates.length < MAX_STATES && !this.worstStates.some((x) => this.kernel.same(x, s))) {
+      this.worstStates.push(s);
+    }
+  }
+
+  private loop(until: number): Outcome | null {
+    const { events, slotOf, pure, kernel, ILL, P, occ, E, nSlots, inSet, infoOp, classCount, classSize, classFirst, classList, classStart } = this;
+    const nClasses = classSize.length;
+    let steps = this.steps;
+    for (;;) {
+      if ((++steps & 0x7ff) === 0 && performance.now() > until) {
+        this.steps = steps;
+        return null;
       }
-      if (poolUsed * 4 > maxMemo) return { valid: 'unknown', reason: `memory ceiling (${Math.round(maxMemo / 2 ** 20)} MiB) reached`, ops: n, configurations };
-      if (budget.cancelled?.()) return { valid: 'unknown', reason: 'cancelled', ops: n, configurations };
-    }
-    if (entry !== TAIL && (entry & 1) === 0) {
-      const i = entry >>> 1;
-      const op = ops[i];
-      const twin = twinBefore[i];
-      if (twin >= 0 && (bits[twin >>> 5] & (1 << (twin & 31))) === 0) {
-        entry = next[entry];
+      if (this.mode === ADVANCE) {
+        let e = this.e;
+        while (e < E) {
+          const ev = events[e];
+          const i = ev >> 1;
+          const sl = slotOf[i];
+          if ((ev & 1) === 0) {
+            if (sl < 0) {
+              this.infoCalled++;
+              e++;
+              continue;
+            }
+            this.logOcc(sl, occ[sl]);
+            occ[sl] = i;
+            if (pure[i] !== 0) {
+              const s2 = kernel.step(this.s, i);
+              if (s2 !== ILL && (s2 === this.s || kernel.same(s2, this.s))) {
+                P[sl >>> 5] |= 1 << (sl & 31);
+                this.trailOp[this.trailLen] = i;
+                this.trailState[this.trailLen++] = this.s;
+              }
+            }
+            e++;
+          } else {
+            const bit = 1 << (sl & 31);
+            if ((P[sl >>> 5] & bit) === 0) break;
+            P[sl >>> 5] &= ~bit;
+            this.logOcc(sl, i);
+            occ[sl] = -1;
+            e++;
+          }
+        }
+        this.e = e;
+        steps += 1;
+        if (e === E) return this.end({ valid: true, configurations: this.memo.size() });
+        this.pendingRun = NONE;
+        const b = this.branch();
+        if (b === null) return this.full();
+        // A configuration seen before: back to the branch point that led here.
+        if (b === false) this.restore(this.depth - 1);
+        this.mode = TRY;
         continue;
       }
-      const [ok, s2] = model.step(state, op);
-      if (ok) {
-        bits[i >>> 5] |= 1 << (i & 31);
-        const h2 = hash ^ keys[i];
-        if (remember(h2 ^ Math.imul(hashState(s2), 0x85ebca6b), s2)) {
-          stackCall[depth] = entry;
-          stackState[depth] = state;
-          stackPure[depth] = model.pure?.(op) && equal(s2, state) ? 1 : 0;
-          depth++;
-          if (!op.indeterminate) remaining--;
-          state = s2;
-          hash = h2;
-          lift(entry);
-          entry = next[HEAD];
+      // TRY: the next candidate of the top branch point.
+      const F = this.depth - 1;
+      const x = events[this.fE[F]] >> 1;
+      let c = this.fCursor[F];
+      let y = -1;
+      for (;;) {
+        if (c === 0) {
+          c = 1;
+          y = x;
+          break;
+        }
+        if (c <= nSlots) {
+          const sl = c - 1;
+          const o = occ[sl];
+          c++;
+          if (o >= 0 && o !== x && pure[o] === 0 && (P[sl >>> 5] & (1 << (sl & 31))) === 0) {
+            y = o;
+            break;
+          }
           continue;
         }
-        bits[i >>> 5] &= ~(1 << (i & 31));
+        // Indeterminate ops: the next member of each twin class, if it has been called.
+        const cls = c - nSlots - 1;
+        if (cls >= nClasses || classFirst[cls] >= this.fInfoCalled[F]) break;
+        c++;
+        const k = classCount[cls];
+        if (k >= classSize[cls]) continue;
+        const ord = classList[classStart[cls] + k];
+        if (ord >= this.fInfoCalled[F]) continue;
+        y = infoOp[ord];
+        break;
       }
-      entry = next[entry];
-      continue;
+      this.fCursor[F] = c;
+      if (y < 0) {
+        this.noteBlock(F);
+        this.depth--;
+        this.fState[F] = undefined;
+        this.fRun[F] = undefined;
+        if (this.depth === 0) return this.end(this.invalid());
+        this.restore(this.depth - 1);
+        continue;
+      }
+      const s = this.s;
+      const s2 = kernel.step(s, y);
+      if (s2 === ILL) continue;
+      const sl = slotOf[y];
+      if (sl < 0) {
+        // An indeterminate op: only worth it if it changes the state in a way the run of
+        // indeterminate ops before it could not have done alone.
+        if (s2 === s || kernel.same(s2, s)) continue;
+        const run = this.fRun[F];
+        if (run !== NONE) {
+          const r2 = kernel.step(run, y);
+          if (r2 !== ILL && (r2 === s2 || kernel.same(r2, s2))) continue;
+        }
+        this.pendingRun = run === NONE ? s : run;
+        const cls = c - nSlots - 2;
+        const ord = classList[classStart[cls] + classCount[cls]];
+        inSet[ord] = 1;
+        const next = this.sets.with(this.set, ord, inSet);
+        if (next === SETS_FULL) return this.full();
+        this.set = next;
+        classCount[cls]++;
+        this.infos[this.infosLen++] = ord;
+      } else {
+        this.pendingRun = NONE;
+        P[sl >>> 5] |= 1 << (sl & 31);
+      }
+      this.trailOp[this.trailLen] = y;
+      this.trailState[this.trailLen++] = s;
+      this.s = s2;
+      if (s2 !== s) this.greedy();
+      const xs = slotOf[x];
+      if ((P[xs >>> 5] & (1 << (xs & 31))) !== 0) {
+        this.mode = ADVANCE;
+        continue;
+      }
+      const b = this.branch();
+      if (b === null) return this.full();
+      if (b === false) this.restore(F);
     }
-    // A return entry (or the end): backtrack.
-    if (entry !== TAIL) noteBlock(entry);
-    let pure: number;
-    do {
-      if (depth === 0) {
-        const culprit = ops[worstReturn >= 0 ? ops.findIndex((o) => o.completeIndex === worstReturn) : 0];
-        return { valid: false, ops: n, configurations, culprit, states: worstStates.slice(), linearized: worstDepth, searchOps: ops };
-      }
-      depth--;
-      const call = stackCall[depth];
-      const i = call >>> 1;
-      pure = stackPure[depth];
-      state = stackState[depth];
-      stackState[depth] = undefined as S;
-      hash ^= keys[i];
-      bits[i >>> 5] &= ~(1 << (i & 31));
-      if (!ops[i].indeterminate) remaining++;
-      unlift(call);
-      entry = next[call];
-    } while (pure);
+  }
+
+  private invalid(): Outcome {
+    return {
+      valid: false,
+      configurations: this.memo.size(),
+      culprit: this.events[this.worstE] >> 1,
+      states: this.worstStates,
+      linearized: this.worstLin,
+      path: this.worstPath,
+    };
   }
 }

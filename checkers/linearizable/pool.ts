@@ -1,0 +1,117 @@
+// Parts of a history searched on several threads: this one and worker threads, each taking a
+// share of the parts (biggest first to the least loaded) and searching its share round robin. The
+// first invalid part anywhere stops every thread. Parts travel to workers as typed arrays
+// (transferred, not copied) plus the plain values the model reads.
+import { Worker } from 'node:worker_threads';
+import { sibling, workerUrl } from '../../src/util/paths.ts';
+import type { PartReport } from './check.ts';
+import { errorFromWorker, type WorkerMessage } from './worker-protocol.ts';
+import type { Model } from './models.ts';
+import type { Part } from './prepare.ts';
+import { runParts, wallNow } from './runner.ts';
+
+export const workerEntry = workerUrl(sibling(import.meta.url, './worker'));
+
+/** A built-in model as a worker rebuilds it. */
+export interface BuiltinSpec {
+  name: string;
+  init?: unknown;
+  options?: unknown;
+}
+
+export interface PoolOptions {
+  threads: number;
+  deadline?: number;
+  memoBytes: number;
+}
+
+/** Reports for every part (in the parts' order), searched on `threads` threads. */
+export async function searchParts(parts: readonly Part[], spec: BuiltinSpec, model: Model<any>, o: PoolOptions): Promise<PartReport[]> {
+  const reports: Array<PartReport | undefined> = new Array(parts.length);
+  const threads = Math.max(1, Math.min(o.threads, parts.length));
+  const perThread = o.memoBytes / threads;
+  if (threads === 1) {
+    await runParts(parts, model, { deadline: o.deadline, memoBytes: perThread, onReport: (i, r) => ((reports[i] = r), r.valid === false) });
+    return fill(parts, reports);
+  }
+  const buckets: number[][] = Array.from({ length: threads }, () => []);
+  const load = new Array<number>(threads).fill(0);
+  const order = parts.map((_, i) => i).sort((a, b) => parts[b].n - parts[a].n);
+  for (const i of order) {
+    let t = 0;
+    for (let k = 1; k < threads; k++) if (load[k] < load[t]) t = k;
+    buckets[t].push(i);
+    load[t] += parts[i].n + 1;
+  }
+  let stopped = false;
+  const workers: Worker[] = [];
+  const stopWorkers = () => {
+    for (const w of workers) void w.terminate();
+  };
+  let failure: unknown = null;
+  const exited: Array<Promise<void>> = [];
+  for (let t = 1; t < threads; t++) {
+    const mine = buckets[t].map((i) => parts[i]);
+    const transfer = mine.flatMap((p) => [p.events.buffer, p.invokeIndex.buffer, p.completeIndex.buffer]) as ArrayBuffer[];
+    const w = new Worker(workerEntry, {
+      workerData: { kind: 'parts', spec, parts: mine, indices: buckets[t], deadline: o.deadline, memoBytes: perThread },
+      transferList: transfer,
+    });
+    workers.push(w);
+    exited.push(
+      new Promise<void>((resolve) => {
+        w.on('message', (m: WorkerMessage) => {
+          if (m.type === 'report') {
+            reports[m.index] = m.report;
+            if (m.report.valid === false && !stopped) {
+              stopped = true;
+              stopWorkers();
+            }
+          } else if (m.type === 'error') {
+            failure ??= errorFromWorker(m);
+            stopped = true;
+            stopWorkers();
+          }
+        });
+        w.on('error', (e) => {
+          failure ??= e;
+          stopped = true;
+          stopWorkers();
+        });
+        w.on('exit', () => resolve());
+      }),
+    );
+  }
+  // A worker that ignores its deadline (it should not) is stopped a second after it.
+  const backstop = o.deadline === undefined ? undefined : setTimeout(stopWorkers, Math.max(0, o.deadline - wallNow()) + 1000);
+  try {
+    const mine = buckets[0].map((i) => parts[i]);
+    await runParts(mine, model, {
+      deadline: o.deadline,
+      memoBytes: perThread,
+      onReport: (k, r) => {
+        reports[buckets[0][k]] = r;
+        if (r.valid === false && !stopped) {
+          stopped = true;
+          stopWorkers();
+        }
+        return stopped;
+      },
+      stopped: () => stopped,
+    });
+  } catch (e) {
+    stopWorkers();
+    throw e;
+  } finally {
+    await Promise.all(exited);
+    if (backstop) clearTimeout(backstop);
+  }
+  if (failure) throw failure;
+  return fill(parts, reports);
+}
+
+/** Parts that never got a report (their thread was stopped) are unknown. */
+function fill(parts: readonly Part[], reports: Array<PartReport | undefined>): PartReport[] {
+  const invalid = reports.some((r) => r?.valid === false);
+  return parts.map((p, i) => reports[i] ?? { key: p.key, valid: 'unknown', reason: invalid ? 'stopped: another key is not linearizable' : 'check timeout', ops: p.n, configurations: 0, 'time-ms': 0 });
+}
