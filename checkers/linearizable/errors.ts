@@ -20,7 +20,7 @@ export function describeOpRef(op: OpRef): string {
 }
 
 /** An f as a word when it is one, else quoted and escaped. */
-const word = (f: unknown) => (typeof f === 'string' && /^[\w.:-]{1,40}$/.test(f) ? f : shortText(f, 40));
+export const word = (f: unknown) => (typeof f === 'string' && /^[\w.:-]{1,40}$/.test(f) ? f : shortText(f, 40));
 
 /** The history holds an op the model cannot judge: an unknown f, a malformed value, an
  *  invocation completed as another f. Names the op and what is wrong with it. */

@@ -3,7 +3,7 @@
 // kept). The built-in models are ours and run unwrapped: what they throw is our bug.
 import type { History } from '../../src/types.ts';
 import { shortText } from '../../src/util/values.ts';
-import { ModelError } from './errors.ts';
+import { ModelError, word } from './errors.ts';
 import type { LinOp, Model } from './models.ts';
 
 function call<T>(name: string, what: () => string, fn: () => T): T {
@@ -15,7 +15,7 @@ function call<T>(name: string, what: () => string, fn: () => T): T {
   }
 }
 
-const opText = (op: LinOp) => `${shortText(op.f, 40)} of ${shortText(op.input)}${op.output === undefined ? '' : ` -> ${shortText(op.output)}`}`;
+const opText = (op: LinOp) => `${word(op.f)} of ${shortText(op.input)}${op.output === undefined ? '' : ` -> ${shortText(op.output)}`}`;
 
 export function guardModel<S>(model: Model<S>, name: string): Model<S> {
   const m = model;

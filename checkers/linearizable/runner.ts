@@ -9,6 +9,7 @@ import { MemoryBudget } from './memo.ts';
 import type { Model } from './models.ts';
 import type { Part } from './prepare.ts';
 import { KeySearch } from './search.ts';
+import { refuteAt } from './refute.ts';
 
 /** Milliseconds since the epoch, comparable across threads (each has its own performance clock). */
 export const wallNow = (): number => performance.timeOrigin + performance.now();
@@ -32,13 +33,17 @@ interface Job {
   kernel: Kernel | null;
   search: KeySearch | null;
   ms: number;
+  /** Configurations after which to try refuting the part locally (register parts). */
+  refuteAfter: number;
 }
+
+const FIRST_REFUTE = 20_000;
 
 export async function runParts(parts: readonly Part[], model: Model<any>, o: RunnerOptions): Promise<'done' | 'stopped'> {
   const budget = new MemoryBudget(o.memoBytes);
   const slice = o.sliceMs ?? 10;
   const offset = performance.timeOrigin;
-  let live: Job[] = parts.map((part, index) => ({ index, part, kernel: null, search: null, ms: 0 }));
+  let live: Job[] = parts.map((part, index) => ({ index, part, kernel: null, search: null, ms: 0, refuteAfter: FIRST_REFUTE }));
   let lastYield = performance.now();
   const report = (j: Job, r: PartReport) => o.onReport(j.index, r);
   const stopAll = (reason: string) => {
@@ -64,7 +69,12 @@ export async function runParts(parts: readonly Part[], model: Model<any>, o: Run
           j.search = new KeySearch(j.part, j.kernel, budget);
         }
         const until = Math.min(t0 + slice, o.deadline === undefined ? Infinity : o.deadline - offset);
-        const outcome = j.search.run(until);
+        let outcome = j.search.run(until);
+        if (!outcome && j.part.reg && j.search.configurations() >= j.refuteAfter && j.search.stuckAt() >= 0) {
+          // Stuck at one return for a while: try to prove it cannot be passed, in a window.
+          j.refuteAfter *= 4;
+          if (refuteAt(j.part, j.search.stuckAt(), slice)) outcome = j.search.refuted();
+        }
         const t1 = performance.now();
         j.ms += t1 - t0;
         if (outcome) {

@@ -204,6 +204,16 @@ export class KeySearch {
     return this.memo.size();
   }
 
+  /** The event position of the furthest return no branch has got past yet (-1: none). */
+  stuckAt(): number {
+    return this.worstE;
+  }
+
+  /** Ends the search as invalid at the furthest return (proved elsewhere: see refute.ts). */
+  refuted(): Outcome {
+    return this.done ?? this.end(this.invalid());
+  }
+
   private end(o: Outcome): Outcome {
     this.done = o;
     this.finish();
