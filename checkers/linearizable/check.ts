@@ -59,12 +59,15 @@ export interface PartReport extends KeyOutcome {
   window?: Array<{ invoke: number; complete: number; before?: string; after?: string; culprit?: true }>;
 }
 
+/** A key as shown: its canonical text, cut short when long (the full key is in the history). */
+export const keyLabel = (k: string) => (k.length > 200 ? `${k.slice(0, 200)}… (${k.length} characters)` : k);
+
 const WINDOW_MAX = 40;
 const WINDOW_BEFORE = 3;
 export const KEYS_LISTED = 100;
 
 export function partReport(part: Part, kernel: Kernel | null, o: Outcome, timeMs: number): PartReport {
-  const base: PartReport = { key: part.key, valid: o.valid, ...(o.reason ? { reason: o.reason } : {}), ops: part.n, configurations: o.configurations, 'time-ms': Math.round(timeMs) };
+  const base: PartReport = { key: keyLabel(part.key), valid: o.valid, ...(o.reason ? { reason: o.reason } : {}), ops: part.n, configurations: o.configurations, 'time-ms': Math.round(timeMs) };
   if (o.valid !== false || o.culprit === undefined || !kernel) return base;
   const c = o.culprit;
   const states = new Map<number, { before: string; after: string }>();

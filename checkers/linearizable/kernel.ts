@@ -6,7 +6,8 @@
 // integer, so a state is an integer and a step is a comparison (no allocation, no hashing). Any
 // other model runs through its own step (a user's model wrapped by guard.ts), with states interned
 // by hash and equality.
-import { canonical, hashValue, shortText, valueEquals } from '../../src/util/values.ts';
+import { canonical, hashValue, valueEquals } from '../../src/util/values.ts';
+import { shortText } from '../../src/util/safe-text.ts';
 import type { LinOp, Model } from './models.ts';
 import { CAS, READ, READ_ANY, WRITE, type Part, type RegisterOps } from './part-builders.ts';
 

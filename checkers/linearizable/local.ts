@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { UsageError } from '../../src/errors.ts';
 import type { History } from '../../src/types.ts';
-import { shortText } from '../../src/util/values.ts';
+import { shortText } from '../../src/util/safe-text.ts';
 import { combine, type LinearizableResult, type PartReport } from './check.ts';
 import { ModelError } from './errors.ts';
 import { guardModel } from './guard.ts';

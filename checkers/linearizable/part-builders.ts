@@ -5,7 +5,8 @@
 //   only. Compiling is also where a register op that does not fit is found.
 // Either way, failed ops and indeterminate pure ops are dropped when the part is finished, and
 // the first op that does not fit the model is reported.
-import { canonical, shortText } from '../../src/util/values.ts';
+import { canonical } from '../../src/util/values.ts';
+import { shortText } from '../../src/util/safe-text.ts';
 import type { LinOp, Model, RegisterKernelSpec } from './models.ts';
 
 export const READ_ANY = 0;

@@ -4,7 +4,7 @@
 // (transferred, not copied) plus the plain values the model reads.
 import { Worker } from 'node:worker_threads';
 import { sibling, workerUrl } from '../../src/util/paths.ts';
-import type { PartReport } from './check.ts';
+import { keyLabel, type PartReport } from './check.ts';
 import { errorFromWorker, type WorkerMessage } from './worker-protocol.ts';
 import type { Model } from './models.ts';
 import type { Part } from './prepare.ts';
@@ -113,5 +113,5 @@ export async function searchParts(parts: readonly Part[], spec: BuiltinSpec, mod
 /** Parts that never got a report (their thread was stopped) are unknown. */
 function fill(parts: readonly Part[], reports: Array<PartReport | undefined>): PartReport[] {
   const invalid = reports.some((r) => r?.valid === false);
-  return parts.map((p, i) => reports[i] ?? { key: p.key, valid: 'unknown', reason: invalid ? 'stopped: another key is not linearizable' : 'check timeout', ops: p.n, configurations: 0, 'time-ms': 0 });
+  return parts.map((p, i) => reports[i] ?? { key: keyLabel(p.key), valid: 'unknown', reason: invalid ? 'stopped: another key is not linearizable' : 'check timeout', ops: p.n, configurations: 0, 'time-ms': 0 });
 }

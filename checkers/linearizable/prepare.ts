@@ -5,7 +5,8 @@
 // against the model: a history that does not fit is refused with the first op that does not fit.
 // Each part is a few flat arrays that can be sent to a worker thread.
 import type { History, Op } from '../../src/types.ts';
-import { canonical, shortText } from '../../src/util/values.ts';
+import { canonical } from '../../src/util/values.ts';
+import { shortText } from '../../src/util/safe-text.ts';
 import { HistoryMismatchError, opRef } from './errors.ts';
 import { keyedValue, REGISTER_KERNEL, type Model, type RegisterKernelSpec } from './models.ts';
 import { RegisterBuilder, ValueBuilder, type Part } from './part-builders.ts';
@@ -99,6 +100,7 @@ export function prepare(history: History, model: Model<any>, opts: { check?: boo
       idOf[i] = b.invoke(i, op.f, input, p);
       continue;
     }
+    if (op.type !== 'ok' && op.type !== 'fail' && op.type !== 'info') throw new HistoryMismatchError(name, opRef(op), `an op of type ${shortText(op.type, 40)} (types are invoke, ok, fail and info)`);
     const inv = open.get(p);
     if (inv < 0) throw new HistoryMismatchError(name, opRef(op), 'a completion with no invocation before it');
     if (history[inv].f !== op.f) throw otherFError(name, history, op, inv);

@@ -184,11 +184,12 @@ export class KeySearch {
     this.growFrames(64);
   }
 
-  /** Searches until decided or until performance.now() passes `until`; null while undecided. */
-  run(until: number): Outcome | null {
+  /** Searches until decided, until performance.now() passes `until`, or for at most `maxSteps`
+   *  steps (tests pause it anywhere); null while undecided. */
+  run(until: number, maxSteps = Infinity): Outcome | null {
     if (this.done) return this.done;
     try {
-      return this.loop(until);
+      return this.loop(until, this.steps + maxSteps);
     } catch (e) {
       this.finish();
       throw e;
@@ -347,12 +348,12 @@ export class KeySearch {
     }
   }
 
-  private loop(until: number): Outcome | null {
+  private loop(until: number, stopAt: number): Outcome | null {
     const { events, slotOf, pure, kernel, ILL, P, occ, E, nSlots, inSet, infoOp, classCount, classSize, classFirst, classList, classStart } = this;
     const nClasses = classSize.length;
     let steps = this.steps;
     for (;;) {
-      if ((++steps & 0x7ff) === 0 && performance.now() > until) {
+      if (((++steps & 0x7ff) === 0 && performance.now() > until) || steps >= stopAt) {
         this.steps = steps;
         return null;
       }

@@ -7,6 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { History } from '../../src/types.ts';
 import { runParts } from './runner.ts';
+import { keyLabel } from './check.ts';
 import { errorToMessage, type WorkerMessage } from './worker-protocol.ts';
 import type { Part } from './prepare.ts';
 import { builtinModel, checkInThread, loadUserModel, type ModelSpec } from './local.ts';
@@ -34,7 +35,7 @@ try {
     const result = await checkInThread(job.history, model, {
       deadline: job.deadline,
       memoBytes: job.memoBytes,
-      onParts: (parts) => post({ type: 'parts', keys: parts.map((p) => ({ key: p.key, ops: p.n })) }),
+      onParts: (parts) => post({ type: 'parts', keys: parts.map((p) => ({ key: keyLabel(p.key), ops: p.n })) }),
       onReport: (index, report) => post({ type: 'report', index, report }),
     });
     post({ type: 'result', result });
