@@ -35,7 +35,7 @@ export function refuteAt(part: Part, e: number, ms: number): boolean {
   for (let size = 8; ; size *= 4) {
     const a = Math.max(0, call - size);
     const w = windowPart(part, reg, a, e);
-    const s = new KeySearch(w, topKernel(reg), new MemoryBudget(64 * 2 ** 20));
+    const s = new KeySearch(w, topKernel(w.reg!), new MemoryBudget(64 * 2 ** 20));
     const o = s.run(Math.min(until, performance.now() + ms / 4)) ?? s.stop('budget');
     if (o.valid === false) return true;
     if (o.valid === 'unknown' || a === 0 || performance.now() > until) return false;

@@ -19,6 +19,8 @@ export interface RunnerOptions {
   deadline?: number;
   memoBytes: number;
   sliceMs?: number;
+  /** At most this many search steps per slice (tests interleave parts at every step). */
+  stepsPerSlice?: number;
   /** Told each part's report as it is decided; answers true to stop everything (an invalid part). */
   onReport(index: number, report: PartReport): boolean;
   /** Polled between slices: true stops (another thread found an invalid part). */
@@ -69,7 +71,7 @@ export async function runParts(parts: readonly Part[], model: Model<any>, o: Run
           j.search = new KeySearch(j.part, j.kernel, budget);
         }
         const until = Math.min(t0 + slice, o.deadline === undefined ? Infinity : o.deadline - offset);
-        let outcome = j.search.run(until);
+        let outcome = j.search.run(until, o.stepsPerSlice);
         if (!outcome && j.part.reg && j.search.configurations() >= j.refuteAfter && j.search.stuckAt() >= 0) {
           // Stuck at one return for a while: try to prove it cannot be passed, in a window.
           j.refuteAfter *= 4;

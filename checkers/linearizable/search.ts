@@ -353,10 +353,12 @@ export class KeySearch {
     const nClasses = classSize.length;
     let steps = this.steps;
     for (;;) {
-      if (((++steps & 0x7ff) === 0 && performance.now() > until) || steps >= stopAt) {
+      // (Checked before each step, so every call makes progress.)
+      if (steps >= stopAt || ((steps & 0x7ff) === 0x7ff && performance.now() > until)) {
         this.steps = steps;
         return null;
       }
+      steps++;
       if (this.mode === ADVANCE) {
         let e = this.e;
         while (e < E) {
