@@ -18,9 +18,11 @@ export interface WindowOp {
   start: number; // ns
   end: number | null; // ns; null = never known to complete
   culprit?: true;
-  /** Model states (described) before and after the op, on the longest linearizable prefix. */
+  /** Model states (described) before and after the op, on the longest linearizable prefix, and
+   *  the op's place in that linearization (0-based). */
   'state-before'?: string;
   'state-after'?: string;
+  'linearized-position'?: number;
 }
 
 /** One key's outcome, as listed in the result. */
@@ -56,7 +58,7 @@ export interface PartReport extends KeyOutcome {
   culprit?: { invoke: number; complete: number };
   states?: string[];
   linearized?: number;
-  window?: Array<{ invoke: number; complete: number; before?: string; after?: string; culprit?: true }>;
+  window?: Array<{ invoke: number; complete: number; before?: string; after?: string; position?: number; culprit?: true }>;
 }
 
 /** A key as shown: its canonical text, cut short when long (the full key is in the history). */
@@ -70,8 +72,10 @@ export function partReport(part: Part, kernel: Kernel | null, o: Outcome, timeMs
   const base: PartReport = { key: keyLabel(part.key), valid: o.valid, ...(o.reason ? { reason: o.reason } : {}), ops: part.n, configurations: o.configurations, 'time-ms': Math.round(timeMs) };
   if (o.valid !== false || o.culprit === undefined || !kernel) return base;
   const c = o.culprit;
-  const states = new Map<number, { before: string; after: string }>();
-  for (const p of o.path ?? []) states.set(p.op, { before: kernel.describe(p.before), after: kernel.describe(p.after) });
+  const states = new Map<number, { before: string; after: string; position: number }>();
+  const path = o.path ?? [];
+  const first = (o.linearized ?? path.length) - path.length;
+  path.forEach((p, k) => states.set(p.op, { before: kernel.describe(p.before), after: kernel.describe(p.after), position: first + k }));
   return {
     ...base,
     culprit: { invoke: part.invokeIndex[c], complete: part.completeIndex[c] },
@@ -79,7 +83,7 @@ export function partReport(part: Part, kernel: Kernel | null, o: Outcome, timeMs
     linearized: o.linearized,
     window: windowAround(part, c).map((i) => {
       const st = states.get(i);
-      return { invoke: part.invokeIndex[i], complete: part.completeIndex[i], ...(st ? { before: st.before, after: st.after } : {}), ...(i === c ? { culprit: true as const } : {}) };
+      return { invoke: part.invokeIndex[i], complete: part.completeIndex[i], ...(st ? { before: st.before, after: st.after, position: st.position } : {}), ...(i === c ? { culprit: true as const } : {}) };
     }),
   };
 }
@@ -153,6 +157,6 @@ function windowOp(history: History, w: NonNullable<PartReport['window']>[number]
     start: inv.time,
     end: done ? done.time : null,
     ...(w.culprit ? { culprit: true as const } : {}),
-    ...(w.before !== undefined ? { 'state-before': w.before, 'state-after': w.after } : {}),
+    ...(w.before !== undefined ? { 'state-before': w.before, 'state-after': w.after, 'linearized-position': w.position } : {}),
   };
 }
