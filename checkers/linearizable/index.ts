@@ -12,7 +12,7 @@ import { combine, type LinearizableResult } from './check.ts';
 import { guardModel } from './guard.ts';
 import { builtinModel, checkInThread, isModelPath, loadUserModel, unwrapper, type ModelSpec } from './local.ts';
 import type { Model } from './models.ts';
-import { searchParts } from './pool.ts';
+import { PartWorkers, searchParts } from './pool.ts';
 import { partsOf } from './prepare.ts';
 import { wallNow } from './runner.ts';
 import { checkInWorker } from './user-model.ts';
@@ -28,7 +28,8 @@ export interface LinearizableOptions {
   timeout?: number;
   /** Bytes for the search's memo over all threads (default 1 GiB); past it a key is unknown. */
   maxMemoBytes?: number;
-  /** Threads to search on, this one included (default: the cores, for big multi-key histories). */
+  /** Threads to search on, this one included (default, for big multi-key histories: the cores
+   *  not already busy, by the load average). */
   workers?: number;
 }
 
@@ -49,11 +50,20 @@ export async function checkLinearizable(history: History, spec: ModelSpec, o: Li
   if (spec.model) return checkInThread(history, guardModel(spec.model, spec.name), { deadline, memoBytes });
   if (isModelPath(spec.name)) return checkInWorker(history, spec, { deadline, memoBytes });
   const model = builtinModel(spec);
-  const parts = partsOf(history, model);
-  const total = parts.reduce((s, p) => s + p.n, 0);
-  const threads = o.workers ?? (parts.length > 1 && total >= PARALLEL_MIN_OPS ? os.availableParallelism() : 1);
-  const reports = await searchParts(parts, { name: spec.name, init: spec.init, options: spec.options }, model, { threads, deadline, memoBytes });
-  return combine(model.name, history, reports, parts.length, performance.now() - started, unwrapper(model));
+  // A big history likely splits into several parts: workers start now, while it is split.
+  // Worker threads pay only on idle cores: on a busy machine they slow everything down.
+  const cores = Math.max(1, Math.min(os.availableParallelism(), os.availableParallelism() + 1 - Math.round(os.loadavg()[0])));
+  const early = o.workers ?? (history.length >= 2 * PARALLEL_MIN_OPS ? cores : 1);
+  const pool = new PartWorkers(Math.max(0, early - 1), { name: spec.name, init: spec.init, options: spec.options }, deadline);
+  try {
+    const parts = partsOf(history, model);
+    const total = parts.reduce((s, p) => s + p.n, 0);
+    const threads = o.workers ?? (parts.length > 1 && total >= PARALLEL_MIN_OPS ? cores : 1);
+    const reports = await searchParts(parts, model, { threads, deadline, memoBytes }, pool);
+    return combine(model.name, history, reports, parts.length, performance.now() - started, unwrapper(model));
+  } finally {
+    pool.close();
+  }
 }
 
 /** For runs: the linearizability checker as a Checker. */

@@ -27,35 +27,54 @@ export interface Kernel {
 }
 
 export function makeKernel(part: Part, model: Model<any>): Kernel {
-  return part.reg ? registerKernel(part.reg) : modelKernel(part, model);
+  return part.reg ? new RegisterKernel(part.reg) : modelKernel(part, model);
 }
 
-function registerKernel(r: RegisterOps): Kernel {
-  const { code, a, b, values } = r;
-  const pure = new Uint8Array(code.length);
-  for (let i = 0; i < code.length; i++) pure[i] = code[i] === READ || code[i] === READ_ANY ? 1 : 0;
-  return {
-    illegal: -1,
-    init: 0,
-    step(s: unknown, i: number): unknown {
-      switch (code[i]) {
-        case READ_ANY:
-          return s;
-        case READ:
-          return s === a[i] ? s : -1;
-        case WRITE:
-          return a[i];
-        default:
-          return s === a[i] ? b[i] : -1;
-      }
-    },
-    pure,
-    same: (x, y) => x === y,
-    stateId: (s) => s as number,
-    stateBytes: () => values.length * 16,
-    describe: (s) => shortText(values[s as number], 200),
-    twinKey: (i) => `${code[i]},${a[i]},${b[i]}`,
-  };
+/** A class, not an object of closures: every register part's kernel then shares one step
+ *  function, and the search's call to it stays monomorphic (and inlined) from part to part. */
+class RegisterKernel implements Kernel {
+  readonly illegal = -1;
+  readonly init = 0;
+  readonly pure: Uint8Array;
+  private readonly code: Uint8Array;
+  private readonly a: Int32Array;
+  private readonly b: Int32Array;
+  private readonly values: unknown[];
+  constructor(r: RegisterOps) {
+    this.code = r.code;
+    this.a = r.a;
+    this.b = r.b;
+    this.values = r.values;
+    this.pure = new Uint8Array(r.code.length);
+    for (let i = 0; i < r.code.length; i++) this.pure[i] = r.code[i] === READ || r.code[i] === READ_ANY ? 1 : 0;
+  }
+  step(s: unknown, i: number): unknown {
+    switch (this.code[i]) {
+      case READ_ANY:
+        return s;
+      case READ:
+        return s === this.a[i] ? s : -1;
+      case WRITE:
+        return this.a[i];
+      default:
+        return s === this.a[i] ? this.b[i] : -1;
+    }
+  }
+  same(x: unknown, y: unknown): boolean {
+    return x === y;
+  }
+  stateId(s: unknown): number {
+    return s as number;
+  }
+  stateBytes(): number {
+    return this.values.length * 16;
+  }
+  describe(s: unknown): string {
+    return shortText(this.values[s as number], 200);
+  }
+  twinKey(i: number): string {
+    return `${this.code[i]},${this.a[i]},${this.b[i]}`;
+  }
 }
 
 const ILLEGAL = Symbol('illegal');

@@ -2,7 +2,6 @@
 // thread: split, search every part round robin, fold the reports.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { tsImport } from 'tsx/esm/api';
 import { UsageError } from '../../src/errors.ts';
 import type { History } from '../../src/types.ts';
 import { shortText } from '../../src/util/safe-text.ts';
@@ -43,7 +42,8 @@ export async function loadUserModel(spec: ModelSpec): Promise<Model<any>> {
     // tsImport loads a TypeScript module wherever it lives (a .ts file outside any ESM package
     // would otherwise be taken for CommonJS).
     const url = pathToFileURL(path.resolve(name)).href;
-    mod = (/\.(c|m)?ts$/.test(name) ? await tsImport(url, import.meta.url) : await import(url)) as Record<string, unknown>;
+    // (tsx is loaded only for a TypeScript model: it costs a lot to load.)
+    mod = (/\.(c|m)?ts$/.test(name) ? await (await import('tsx/esm/api')).tsImport(url, import.meta.url) : await import(url)) as Record<string, unknown>;
   } catch (e) {
     throw new ModelError(name, 'the module could not be loaded', e);
   }

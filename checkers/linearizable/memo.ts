@@ -40,13 +40,16 @@ export class Memo {
   /** Bytes granted by the budget. */
   held = 0;
 
-  constructor(private readonly words: number, private readonly budget: MemoryBudget) {
+  /** `expect`: about how many configurations a search that goes straight through records (the
+   *  table starts big enough for them when the budget allows, rather than growing into it). */
+  constructor(private readonly words: number, private readonly budget: MemoryBudget, expect = 0) {
     this.stride = 4 + words;
-    const cap = 1024;
+    let cap = 1024;
+    while (cap < 2 * expect && (cap * 2 * (this.stride + 1) * 4) * 2 < budget.limit - budget.used) cap *= 2;
     this.table = new Int32Array(cap * this.stride);
     for (let i = 0; i < cap; i++) this.table[i * this.stride + 1] = -1;
     this.mask = cap - 1;
-    this.chain = new Int32Array(2 * 1024);
+    this.chain = new Int32Array(cap);
     this.held = this.bytes();
     budget.used += this.held;
   }

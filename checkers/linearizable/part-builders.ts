@@ -57,12 +57,14 @@ function grow<T extends Int32Array | Uint8Array>(a: T): T {
 abstract class Builder {
   n = 0;
   nEvents = 0;
-  events: Int32Array = new Int32Array(64);
-  invokeIndex: Int32Array = new Int32Array(32);
-  completeIndex: Int32Array = new Int32Array(32);
+  events: Int32Array = new Int32Array(2048);
+  invokeIndex: Int32Array = new Int32Array(1024);
+  completeIndex: Int32Array = new Int32Array(1024);
   /** 1: failed (dropped); 2: does not fit the model (dropped, reported). */
-  dropped: Uint8Array = new Uint8Array(32);
+  dropped: Uint8Array = new Uint8Array(1024);
   mismatch: Mismatch | undefined;
+  /** The key as it appeared in the history (for a quick comparison with completions'). */
+  keyValue: unknown;
   constructor(readonly key: string, readonly no: number) {}
 
   protected open(i: number): number {
@@ -184,9 +186,9 @@ export class ValueBuilder extends Builder {
 
 /** Register ops compiled as they are read. */
 export class RegisterBuilder extends Builder {
-  code: Uint8Array = new Uint8Array(32);
-  a: Int32Array = new Int32Array(32);
-  b: Int32Array = new Int32Array(32);
+  code: Uint8Array = new Uint8Array(1024);
+  a: Int32Array = new Int32Array(1024);
+  b: Int32Array = new Int32Array(1024);
   readonly values: unknown[] = [];
   private readonly prim = new Map<unknown, number>();
   private readonly objs = new Map<string, number>();
@@ -195,8 +197,18 @@ export class RegisterBuilder extends Builder {
     this.intern(spec.init);
   }
 
+  private readonly small = new Int32Array(256).fill(-1);
   /** The id of a value: equal values (valueEquals) share one. */
   private intern(v: unknown): number {
+    if (typeof v === 'number' && v >= 0 && v < 256 && (v | 0) === v) {
+      const id = this.small[v];
+      if (id >= 0) return id;
+      return (this.small[v] = this.internAny(v));
+    }
+    return this.internAny(v);
+  }
+
+  private internAny(v: unknown): number {
     if (v === undefined) v = null;
     if (typeof v === 'bigint' && Number.isSafeInteger(Number(v))) v = Number(v);
     let id: number | undefined;

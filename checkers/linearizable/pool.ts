@@ -1,7 +1,8 @@
 // Parts of a history searched on several threads: this one and worker threads, each taking a
 // share of the parts (biggest first to the least loaded) and searching its share round robin. The
-// first invalid part anywhere stops every thread. Parts travel to workers as typed arrays
-// (transferred, not copied) plus the plain values the model reads.
+// first invalid part anywhere stops every thread. Workers can be started before the history is
+// split (their start-up overlaps that work); parts travel to them as typed arrays, transferred
+// rather than copied, plus the plain values a model reads.
 import { Worker } from 'node:worker_threads';
 import { sibling, workerUrl } from '../../src/util/paths.ts';
 import { keyLabel, type PartReport } from './check.ts';
@@ -25,11 +26,26 @@ export interface PoolOptions {
   memoBytes: number;
 }
 
-/** Reports for every part (in the parts' order), searched on `threads` threads. */
-export async function searchParts(parts: readonly Part[], spec: BuiltinSpec, model: Model<any>, o: PoolOptions): Promise<PartReport[]> {
+/** Worker threads waiting for their share of the parts. */
+export class PartWorkers {
+  readonly workers: Worker[] = [];
+  constructor(count: number, readonly spec: BuiltinSpec, readonly deadline: number | undefined) {
+    for (let k = 0; k < count; k++) this.workers.push(new Worker(workerEntry, { workerData: { kind: 'parts', spec, deadline } }));
+  }
+  close(): void {
+    for (const w of this.workers) void w.terminate();
+  }
+}
+
+/** Reports for every part (in the parts' order), searched on `threads` threads (using the
+ *  workers given, starting more if need be). */
+export async function searchParts(parts: readonly Part[], model: Model<any>, o: PoolOptions, pool: PartWorkers): Promise<PartReport[]> {
   const reports: Array<PartReport | undefined> = new Array(parts.length);
   const threads = Math.max(1, Math.min(o.threads, parts.length));
   const perThread = o.memoBytes / threads;
+  // Workers not needed go; missing ones are started.
+  for (const w of pool.workers.splice(threads - 1)) void w.terminate();
+  while (pool.workers.length < threads - 1) pool.workers.push(new PartWorkers(1, pool.spec, pool.deadline).workers[0]);
   if (threads === 1) {
     await runParts(parts, model, { deadline: o.deadline, memoBytes: perThread, onReport: (i, r) => ((reports[i] = r), r.valid === false) });
     return fill(parts, reports);
@@ -44,21 +60,10 @@ export async function searchParts(parts: readonly Part[], spec: BuiltinSpec, mod
     load[t] += parts[i].n + 1;
   }
   let stopped = false;
-  const workers: Worker[] = [];
-  const stopWorkers = () => {
-    for (const w of workers) void w.terminate();
-  };
+  const stopWorkers = () => pool.close();
   let failure: unknown = null;
-  const exited: Array<Promise<void>> = [];
-  for (let t = 1; t < threads; t++) {
-    const mine = buckets[t].map((i) => parts[i]);
-    const transfer = mine.flatMap((p) => [p.events.buffer, p.invokeIndex.buffer, p.completeIndex.buffer]) as ArrayBuffer[];
-    const w = new Worker(workerEntry, {
-      workerData: { kind: 'parts', spec, parts: mine, indices: buckets[t], deadline: o.deadline, memoBytes: perThread },
-      transferList: transfer,
-    });
-    workers.push(w);
-    exited.push(
+  const exited = pool.workers.map(
+    (w, k) =>
       new Promise<void>((resolve) => {
         w.on('message', (m: WorkerMessage) => {
           if (m.type === 'report') {
@@ -79,9 +84,11 @@ export async function searchParts(parts: readonly Part[], spec: BuiltinSpec, mod
           stopWorkers();
         });
         w.on('exit', () => resolve());
+        const mine = buckets[k + 1].map((i) => parts[i]);
+        const transfer = mine.flatMap((p) => [p.events, p.invokeIndex, p.completeIndex, ...(p.reg ? [p.reg.code, p.reg.a, p.reg.b] : [])].map((a) => a.buffer)) as ArrayBuffer[];
+        w.postMessage({ parts: mine, indices: buckets[k + 1], memoBytes: perThread }, transfer);
       }),
-    );
-  }
+  );
   // A worker that ignores its deadline (it should not) is stopped a second after it.
   const backstop = o.deadline === undefined ? undefined : setTimeout(stopWorkers, Math.max(0, o.deadline - wallNow()) + 1000);
   try {

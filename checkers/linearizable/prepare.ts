@@ -51,19 +51,37 @@ export function prepare(history: History, model: Model<any>, opts: { check?: boo
   const check = opts.check !== false;
   const builders: Array<RegisterBuilder | ValueBuilder> = [];
   const byText = new Map<string, RegisterBuilder | ValueBuilder>();
-  const byInt = new Map<number, RegisterBuilder | ValueBuilder>();
+  // Keys are mostly small integers: those find their part by index.
+  const bySmall: Array<RegisterBuilder | ValueBuilder | undefined> = [];
   const part = (keyed: boolean, key: unknown) => {
-    let b = keyed && typeof key === 'number' && Number.isSafeInteger(key) ? byInt.get(key) : undefined;
-    if (b) return b;
+    const small = keyed && typeof key === 'number' && key >= 0 && key < 4096 && Number.isInteger(key);
+    if (small && bySmall[key as number]) return bySmall[key as number]!;
     const text = !keyed ? '*' : typeof key === 'number' && Number.isSafeInteger(key) ? String(key) : canonical(key);
-    b = byText.get(text);
+    let b = byText.get(text);
     if (!b) {
       b = reg ? new RegisterBuilder(text, builders.length, reg, regFs) : new ValueBuilder(text, builders.length, model, check);
+      b.keyValue = key;
       builders.push(b);
       byText.set(text, b);
     }
-    if (keyed && typeof key === 'number' && Number.isSafeInteger(key)) byInt.set(key, b);
+    if (small) bySmall[key as number] = b;
     return b;
+  };
+  // The key and value of the op at hand, when its value names a key (no allocation per op).
+  let kKey: unknown;
+  let kValue: unknown;
+  const split = (v: unknown): boolean => {
+    if (fastKeyed) {
+      if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof Map || !Object.hasOwn(v, 'key')) return false;
+      kKey = (v as { key: unknown }).key;
+      kValue = Object.hasOwn(v, 'value') ? (v as { value: unknown }).value : null;
+      return true;
+    }
+    const k = keyOf ? keyOf(v) : undefined;
+    if (!k) return false;
+    kKey = k.key;
+    kValue = k.value;
+    return true;
   };
   const open = new OpenTable();
   // For each invocation: its part and its number there.
@@ -74,51 +92,32 @@ export function prepare(history: History, model: Model<any>, opts: { check?: boo
     const p = op.process;
     if (p === 'nemesis') continue;
     const v = op.value;
-    if (op.type === 'invoke') {
+    const type = op.type;
+    if (type === 'invoke') {
       const busy = open.get(p);
       if (busy >= 0) throw busyError(name, history, op, busy);
-      let input = v;
-      let key: unknown;
-      let keyed = false;
-      if (fastKeyed) {
-        if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Map) && Object.hasOwn(v, 'key')) {
-          key = (v as { key: unknown }).key;
-          input = Object.hasOwn(v, 'value') ? (v as { value: unknown }).value : null;
-          keyed = true;
-        }
-      } else if (keyOf) {
-        const k = keyOf(v);
-        if (k) {
-          key = k.key;
-          input = k.value;
-          keyed = true;
-        }
-      }
-      const b = part(keyed, key);
+      const keyed = keyOf !== undefined && split(v);
+      const b = part(keyed, keyed ? kKey : undefined);
       open.set(p, i);
       partNo[i] = b.no;
-      idOf[i] = b.invoke(i, op.f, input, p);
+      idOf[i] = b.invoke(i, op.f, keyed ? kValue : v, p);
       continue;
     }
-    if (op.type !== 'ok' && op.type !== 'fail' && op.type !== 'info') throw new HistoryMismatchError(name, opRef(op), `an op of type ${shortText(op.type, 40)} (types are invoke, ok, fail and info)`);
+    if (type !== 'ok' && type !== 'fail' && type !== 'info') throw new HistoryMismatchError(name, opRef(op), `an op of type ${shortText(type, 40)} (types are invoke, ok, fail and info)`);
     const inv = open.get(p);
     if (inv < 0) throw new HistoryMismatchError(name, opRef(op), 'a completion with no invocation before it');
     if (history[inv].f !== op.f) throw otherFError(name, history, op, inv);
     open.set(p, -1);
     const b = builders[partNo[inv]];
     const id = idOf[inv];
-    if (op.type === 'ok') {
+    if (type === 'ok') {
       let output = v;
-      if (b.key !== '*') {
-        const k = fastKeyed ? keyedValue(v) : keyOf ? keyOf(v) : undefined;
-        if (k) {
-          const invKey = fastKeyed ? (history[inv].value as { key: unknown }).key : keyOf!(history[inv].value)!.key;
-          if (k.key !== invKey && canonical(k.key) !== b.key) throw new HistoryMismatchError(name, opRef(op), `completes on key ${shortText(k.key)} an op invoked on key ${b.key} at index ${history[inv].index}`);
-          output = k.value;
-        }
+      if (b.key !== '*' && split(v)) {
+        if (kKey !== b.keyValue && canonical(kKey) !== b.key) throw new HistoryMismatchError(name, opRef(op), `completes on key ${shortText(kKey)} an op invoked on key ${b.key} at index ${history[inv].index}`);
+        output = kValue;
       }
       b.complete(id, i, output);
-    } else if (op.type === 'fail') b.fail(id);
+    } else if (type === 'fail') b.fail(id);
   }
   const parts = builders.map((b) => b.finish());
   const bad = builders.reduce((m, b) => (b.mismatch && (!m || b.mismatch.at < m.at) ? b.mismatch : m), builders[0]?.mismatch);

@@ -35,7 +35,8 @@ interface Job {
   kernel: Kernel | null;
   search: KeySearch | null;
   ms: number;
-  /** Configurations after which to try refuting the part locally (register parts). */
+  /** Configurations spent stuck at one return after which to try refuting the part locally
+   *  (register parts); four times more after each try. */
   refuteAfter: number;
 }
 
@@ -72,7 +73,7 @@ export async function runParts(parts: readonly Part[], model: Model<any>, o: Run
         }
         const until = Math.min(t0 + slice, o.deadline === undefined ? Infinity : o.deadline - offset);
         let outcome = j.search.run(until, o.stepsPerSlice);
-        if (!outcome && j.part.reg && j.search.configurations() >= j.refuteAfter && j.search.stuckAt() >= 0) {
+        if (!outcome && j.part.reg && j.search.stuckFor() >= j.refuteAfter) {
           // Stuck at one return for a while: try to prove it cannot be passed, in a window.
           j.refuteAfter *= 4;
           if (refuteAt(j.part, j.search.stuckAt(), slice)) outcome = j.search.refuted();

@@ -105,8 +105,11 @@ export class KeySearch {
   private mode = ADVANCE;
   private pendingRun: unknown = NONE;
   private held = 0;
+  private stateBytes = 0;
 
   private worstE = -1;
+  /** Configurations recorded when the furthest blocked return last moved. */
+  private worstSince = 0;
   private worstStates: unknown[] = [];
   private worstLin = 0;
   private worstPath: PathStep[] = [];
@@ -177,11 +180,14 @@ export class KeySearch {
     this.trailState = new Array(n);
     this.s = kernel.init;
     budget.live++;
-    this.memo = new Memo(this.W, budget);
+    // Straight through, a search records about one configuration per op that writes.
+    let writes = 0;
+    for (let i = 0; i < n; i++) if (kernel.pure[i] === 0) writes++;
+    this.memo = new Memo(this.W, budget, writes);
     this.sets = new InfoSets(nInfo, budget);
     this.held = n * 4 * 4 + this.E * 4;
     budget.used += this.held;
-    this.growFrames(64);
+    this.growFrames(Math.min(writes + 16, 1 << 16));
   }
 
   /** Searches until decided, until performance.now() passes `until`, or for at most `maxSteps`
@@ -208,6 +214,11 @@ export class KeySearch {
   /** The event position of the furthest return no branch has got past yet (-1: none). */
   stuckAt(): number {
     return this.worstE;
+  }
+
+  /** Configurations recorded since the furthest blocked return last moved. */
+  stuckFor(): number {
+    return this.worstE < 0 ? 0 : this.memo.size() - this.worstSince;
   }
 
   /** Ends the search as invalid at the furthest return (proved elsewhere: see refute.ts). */
@@ -323,6 +334,17 @@ export class KeySearch {
     return true;
   }
 
+  /** Counts the model states interned since last time against the budget (they live as long as
+   *  the memo); false when the budget says no. */
+  private chargeStates(): boolean {
+    const more = this.kernel.stateBytes() - this.stateBytes;
+    if (more <= 0) return true;
+    if (!this.budget.grant(this.held + this.memo.held, more)) return false;
+    this.stateBytes += more;
+    this.held += more;
+    return true;
+  }
+
   private full(): Outcome {
     return this.end({
       valid: 'unknown',
@@ -337,6 +359,7 @@ export class KeySearch {
     const s = this.s;
     if (e > this.worstE) {
       this.worstE = e;
+      this.worstSince = this.memo.size();
       this.worstStates = [s];
       this.worstLin = this.trailLen;
       const from = Math.max(0, this.trailLen - PATH_KEEP);
@@ -356,7 +379,7 @@ export class KeySearch {
       // (Checked before each step, so every call makes progress.)
       if (steps >= stopAt || ((steps & 0x7ff) === 0x7ff && performance.now() > until)) {
         this.steps = steps;
-        return null;
+        return this.chargeStates() ? null : this.full();
       }
       steps++;
       if (this.mode === ADVANCE) {

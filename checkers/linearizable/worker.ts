@@ -13,8 +13,14 @@ import type { Part } from './prepare.ts';
 import { builtinModel, checkInThread, loadUserModel, type ModelSpec } from './local.ts';
 
 type Job =
-  | { kind: 'parts'; spec: ModelSpec; parts: Part[]; indices: number[]; deadline?: number; memoBytes: number }
+  | { kind: 'parts'; spec: ModelSpec; deadline?: number }
   | { kind: 'user'; spec: ModelSpec; history: History; deadline?: number; memoBytes: number };
+/** The share of a "parts" job, sent once the history is split. */
+interface Share {
+  parts: Part[];
+  indices: number[];
+  memoBytes: number;
+}
 
 const post = (m: WorkerMessage) => parentPort!.postMessage(m);
 const job = workerData as Job;
@@ -22,11 +28,12 @@ const job = workerData as Job;
 try {
   if (job.kind === 'parts') {
     const model = builtinModel(job.spec);
-    await runParts(job.parts, model, {
+    const share = await new Promise<Share>((resolve) => parentPort!.once('message', resolve));
+    await runParts(share.parts, model, {
       deadline: job.deadline,
-      memoBytes: job.memoBytes,
+      memoBytes: share.memoBytes,
       onReport: (k, report) => {
-        post({ type: 'report', index: job.indices[k], report });
+        post({ type: 'report', index: share.indices[k], report });
         return report.valid === false;
       },
     });
