@@ -30,6 +30,9 @@ export class MemoryBudget {
 
 export const MEMO_FULL = -1;
 
+/** Configurations the search has explored and found to fail (a configuration on the search's
+ *  current path is not here: nothing below it can be equal to it). A table entry is [hash,
+ *  position + 1 (0: empty), state id, chain head, the open ops' words...]. */
 export class Memo {
   private readonly stride: number;
   private table: Int32Array;
@@ -40,16 +43,12 @@ export class Memo {
   /** Bytes granted by the budget. */
   held = 0;
 
-  /** `expect`: about how many configurations a search that goes straight through records (the
-   *  table starts big enough for them when the budget allows, rather than growing into it). */
-  constructor(private readonly words: number, private readonly budget: MemoryBudget, expect = 0) {
+  constructor(private readonly words: number, private readonly budget: MemoryBudget) {
     this.stride = 4 + words;
-    let cap = 1024;
-    while (cap < 2 * expect && (cap * 2 * (this.stride + 1) * 4) * 2 < budget.limit - budget.used) cap *= 2;
+    const cap = 256;
     this.table = new Int32Array(cap * this.stride);
-    for (let i = 0; i < cap; i++) this.table[i * this.stride + 1] = -1;
     this.mask = cap - 1;
-    this.chain = new Int32Array(cap);
+    this.chain = new Int32Array(2 * cap);
     this.held = this.bytes();
     budget.used += this.held;
   }
@@ -65,52 +64,65 @@ export class Memo {
     return true;
   }
 
-  /** Records the configuration; 1 when it is new, 0 when it (or a better one) was seen,
-   *  MEMO_FULL when the memory budget is exhausted. `set` names the linearized indeterminate ops
-   *  in `sets`, and `marks` marks them. */
-  visit(e: number, sid: number, P: Uint32Array, set: number, marks: Uint8Array, sets: InfoSets): number {
+  private hash(e: number, sid: number, P: Uint32Array, off: number): number {
+    let h = Math.imul(e ^ 0x5bd1e995, 0x9e3779b1) ^ Math.imul(sid + 0x7f4a7c15, 0x85ebca6b);
+    for (let w = 0; w < this.words; w++) h = Math.imul(h ^ P[off + w], 0xc2b2ae35) + 0x27d4eb2f;
+    return h ^ (h >>> 15);
+  }
+
+  /** The table slot holding the key (e, sid, P[off..]), or -1 - the empty slot where it goes. */
+  private find(h: number, e: number, sid: number, P: Uint32Array, off: number): number {
     const W = this.words;
     const S = this.stride;
-    let h = Math.imul(e ^ 0x5bd1e995, 0x9e3779b1) ^ Math.imul(sid + 0x7f4a7c15, 0x85ebca6b);
-    for (let w = 0; w < W; w++) h = Math.imul(h ^ P[w], 0xc2b2ae35) + 0x27d4eb2f;
-    h ^= h >>> 15;
     const t = this.table;
     let i = (h >>> 0) & this.mask;
     for (;;) {
       const base = i * S;
       const te = t[base + 1];
-      if (te === -1) break;
-      if (te === e && t[base] === h && t[base + 2] === sid) {
+      if (te === 0) return -1 - i;
+      if (te === e + 1 && t[base] === h && t[base + 2] === sid) {
         let same = true;
         for (let w = 0; w < W; w++) {
-          if (t[base + 4 + w] !== P[w] >> 0) {
+          if (t[base + 4 + w] !== P[off + w] >> 0) {
             same = false;
             break;
           }
         }
-        if (same) {
-          if (this.subsumed(t[base + 3], set, marks, sets)) return 0;
-          const link = this.addSet(t[base + 3], set);
-          if (link === MEMO_FULL) return MEMO_FULL;
-          this.table[base + 3] = link;
-          return 1;
-        }
+        if (same) return i;
       }
       i = (i + 1) & this.mask;
     }
-    if ((this.count + 1) * 2 > this.mask + 1) {
-      if (!this.rehash()) return MEMO_FULL;
-      return this.visit(e, sid, P, set, marks, sets);
+  }
+
+  /** Whether the configuration, or one with fewer indeterminate ops linearized, failed before.
+   *  `set` names its linearized indeterminate ops in `sets`, and `marks` marks them. */
+  seen(e: number, sid: number, P: Uint32Array, set: number, marks: Uint8Array, sets: InfoSets): boolean {
+    if (this.count === 0) return false;
+    const i = this.find(this.hash(e, sid, P, 0), e, sid, P, 0);
+    return i >= 0 && this.subsumed(this.table[i * this.stride + 3], set, marks, sets);
+  }
+
+  /** Records a failed configuration (its open ops' words at P[off..]); MEMO_FULL when the memory
+   *  budget is exhausted. */
+  add(e: number, sid: number, P: Uint32Array, off: number, set: number): number {
+    if ((this.count + 1) * 2 > this.mask + 1 && !this.rehash()) return MEMO_FULL;
+    const h = this.hash(e, sid, P, off);
+    const i = this.find(h, e, sid, P, off);
+    if (i >= 0) {
+      const link = this.addSet(this.table[i * this.stride + 3], set);
+      if (link === MEMO_FULL) return MEMO_FULL;
+      this.table[i * this.stride + 3] = link;
+      return 1;
     }
     const link = this.addSet(-1, set);
     if (link === MEMO_FULL) return MEMO_FULL;
-    const base = i * S;
-    const tt = this.table;
-    tt[base] = h;
-    tt[base + 1] = e;
-    tt[base + 2] = sid;
-    tt[base + 3] = link;
-    for (let w = 0; w < W; w++) tt[base + 4 + w] = P[w];
+    const base = (-1 - i) * this.stride;
+    const t = this.table;
+    t[base] = h;
+    t[base + 1] = e + 1;
+    t[base + 2] = sid;
+    t[base + 3] = link;
+    for (let w = 0; w < this.words; w++) t[base + 4 + w] = P[off + w];
     this.count++;
     return 1;
   }
@@ -146,12 +158,11 @@ export class Memo {
     const cap = (this.mask + 1) * 2;
     if (!this.grow(old.length * 2 * 4)) return false;
     const t = new Int32Array(cap * S);
-    for (let i = 0; i < cap; i++) t[i * S + 1] = -1;
     const mask = cap - 1;
     for (let base = 0; base < old.length; base += S) {
-      if (old[base + 1] === -1) continue;
+      if (old[base + 1] === 0) continue;
       let i = (old[base] >>> 0) & mask;
-      while (t[i * S + 1] !== -1) i = (i + 1) & mask;
+      while (t[i * S + 1] !== 0) i = (i + 1) & mask;
       t.set(old.subarray(base, base + S), i * S);
     }
     this.table = t;
@@ -161,7 +172,7 @@ export class Memo {
     return true;
   }
 
-  /** Configurations recorded. */
+  /** Failed configurations recorded. */
   size(): number {
     return this.chainUsed;
   }

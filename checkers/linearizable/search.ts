@@ -78,8 +78,8 @@ export class KeySearch {
   private s: unknown;
   private readonly P: Uint32Array;
   private readonly occ: Int32Array;
-  private occLog: Int32Array;
-  private occLen = 0;
+  /** Slots whose open op is pure (a bit each). */
+  private readonly pureOcc: Uint32Array;
   private readonly infos: Int32Array;
   private infosLen = 0;
   private readonly inSet: Uint8Array;
@@ -94,7 +94,7 @@ export class KeySearch {
   private cap = 0;
   private fE = new Int32Array(0);
   private fCursor = new Int32Array(0);
-  private fOcc = new Int32Array(0);
+  private fSid = new Int32Array(0);
   private fInfos = new Int32Array(0);
   private fInfoCalled = new Int32Array(0);
   private fTrail = new Int32Array(0);
@@ -110,9 +110,13 @@ export class KeySearch {
   private worstE = -1;
   /** Configurations recorded when the furthest blocked return last moved. */
   private worstSince = 0;
+  /** Branch points entered (configurations explored). */
+  private explored = 0;
   private worstStates: unknown[] = [];
   private worstLin = 0;
-  private worstPath: PathStep[] = [];
+  private readonly pathOp = new Int32Array(PATH_KEEP);
+  private readonly pathState: unknown[] = new Array(PATH_KEEP + 1);
+  private pathLen = 0;
   private done: Outcome | null = null;
   private steps = 0;
 
@@ -172,18 +176,17 @@ export class KeySearch {
       this.classList[this.classStart[c] + fill[c]++] = o;
     }
     this.P = new Uint32Array(this.W);
+    this.pureOcc = new Uint32Array(this.W);
     this.occ = new Int32Array(slots).fill(-1);
-    this.occLog = new Int32Array(256);
     this.infos = new Int32Array(nInfo);
     this.inSet = new Uint8Array(nInfo);
     this.trailOp = new Int32Array(n);
     this.trailState = new Array(n);
     this.s = kernel.init;
     budget.live++;
-    // Straight through, a search records about one configuration per op that writes.
     let writes = 0;
     for (let i = 0; i < n; i++) if (kernel.pure[i] === 0) writes++;
-    this.memo = new Memo(this.W, budget, writes);
+    this.memo = new Memo(this.W, budget);
     this.sets = new InfoSets(nInfo, budget);
     this.held = n * 4 * 4 + this.E * 4;
     budget.used += this.held;
@@ -204,11 +207,11 @@ export class KeySearch {
 
   /** Gives up (deadline or cancellation): the search's memory goes back to the budget. */
   stop(reason: string): Outcome {
-    return this.done ?? this.end({ valid: 'unknown', reason, configurations: this.memo.size() });
+    return this.done ?? this.end({ valid: 'unknown', reason, configurations: this.explored });
   }
 
   configurations(): number {
-    return this.memo.size();
+    return this.explored;
   }
 
   /** The event position of the furthest return no branch has got past yet (-1: none). */
@@ -218,7 +221,7 @@ export class KeySearch {
 
   /** Configurations recorded since the furthest blocked return last moved. */
   stuckFor(): number {
-    return this.worstE < 0 ? 0 : this.memo.size() - this.worstSince;
+    return this.worstE < 0 ? 0 : this.explored - this.worstSince;
   }
 
   /** Ends the search as invalid at the furthest return (proved elsewhere: see refute.ts). */
@@ -253,7 +256,7 @@ export class KeySearch {
     };
     this.fE = g(this.fE, cap);
     this.fCursor = g(this.fCursor, cap);
-    this.fOcc = g(this.fOcc, cap);
+    this.fSid = g(this.fSid, cap);
     this.fInfos = g(this.fInfos, cap);
     this.fInfoCalled = g(this.fInfoCalled, cap);
     this.fTrail = g(this.fTrail, cap);
@@ -263,20 +266,29 @@ export class KeySearch {
     return true;
   }
 
+  /** Back to branch point F: its state and open ops; the events advanced over since are undone
+   *  (walking back over them: a call empties its op's slot, a return fills it again). */
   private restore(F: number): void {
-    this.e = this.fE[F];
+    const to = this.fE[F];
+    const { events, slotOf, occ, pure, pureOcc } = this;
+    for (let k = this.e - 1; k >= to; k--) {
+      const ev = events[k];
+      const i = ev >> 1;
+      const sl = slotOf[i];
+      if (sl < 0) continue;
+      const bit = 1 << (sl & 31);
+      if (ev & 1) {
+        occ[sl] = i;
+        if (pure[i] !== 0) pureOcc[sl >>> 5] |= bit;
+      } else {
+        occ[sl] = -1;
+        pureOcc[sl >>> 5] &= ~bit;
+      }
+    }
+    this.e = to;
     this.s = this.fState[F];
     const W = this.W;
     for (let w = 0; w < W; w++) this.P[w] = this.fP[F * W + w];
-    const occ = this.occ;
-    const log = this.occLog;
-    let len = this.occLen;
-    const to = this.fOcc[F];
-    while (len > to) {
-      len -= 2;
-      occ[log[len]] = log[len + 1];
-    }
-    this.occLen = len;
     const keep = this.fInfos[F];
     while (this.infosLen > keep) {
       const ord = this.infos[--this.infosLen];
@@ -288,41 +300,38 @@ export class KeySearch {
     this.trailLen = this.fTrail[F];
   }
 
-  private logOcc(slot: number, prev: number): void {
-    if (this.occLen + 2 > this.occLog.length) {
-      const b = new Int32Array(this.occLog.length * 2);
-      b.set(this.occLog);
-      this.occLog = b;
-    }
-    this.occLog[this.occLen++] = slot;
-    this.occLog[this.occLen++] = prev;
-  }
-
   /** Linearizes every open pure op that is legal in the current state. */
   private greedy(): void {
-    const { occ, P, pure, kernel, ILL, nSlots } = this;
+    const { occ, P, pureOcc, kernel, ILL, W } = this;
     const s = this.s;
-    for (let sl = 0; sl < nSlots; sl++) {
-      const o = occ[sl];
-      if (o < 0 || pure[o] === 0 || (P[sl >>> 5] & (1 << (sl & 31))) !== 0) continue;
-      const s2 = kernel.step(s, o);
-      if (s2 === ILL || (s2 !== s && !kernel.same(s2, s))) continue;
-      P[sl >>> 5] |= 1 << (sl & 31);
-      this.trailOp[this.trailLen] = o;
-      this.trailState[this.trailLen++] = s;
+    for (let w = 0; w < W; w++) {
+      // Open pure ops not yet linearized, one bit each.
+      let bits = pureOcc[w] & ~P[w];
+      while (bits !== 0) {
+        const low = bits & -bits;
+        bits ^= low;
+        const sl = (w << 5) | (31 - Math.clz32(low));
+        const o = occ[sl];
+        const s2 = kernel.step(s, o);
+        if (s2 === ILL || (s2 !== s && !kernel.same(s2, s))) continue;
+        P[w] |= low;
+        this.trailOp[this.trailLen] = o;
+        this.trailState[this.trailLen++] = s;
+      }
     }
   }
 
-  /** Enters a branch point at the current configuration; false when it was seen before. */
+  /** Enters a branch point at the current configuration; false when it (or a configuration
+   *  with fewer indeterminate ops linearized) failed before, null when memory is exhausted. */
   private branch(): boolean | null {
-    const r = this.memo.visit(this.e, this.kernel.stateId(this.s), this.P, this.set, this.inSet, this.sets);
-    if (r === 0) return false;
-    if (r === MEMO_FULL) return null;
+    const sid = this.kernel.stateId(this.s);
+    if (this.memo.seen(this.e, sid, this.P, this.set, this.inSet, this.sets)) return false;
     if (this.depth === this.cap && !this.growFrames(this.cap * 2)) return null;
     const F = this.depth++;
+    this.explored++;
     this.fE[F] = this.e;
+    this.fSid[F] = sid;
     this.fCursor[F] = 0;
-    this.fOcc[F] = this.occLen;
     this.fInfos[F] = this.infosLen;
     this.fInfoCalled[F] = this.infoCalled;
     this.fTrail[F] = this.trailLen;
@@ -348,8 +357,8 @@ export class KeySearch {
   private full(): Outcome {
     return this.end({
       valid: 'unknown',
-      reason: `memory ceiling reached (${Math.round(this.budget.limit / 2 ** 20)} MiB for the memo, ${this.memo.size()} configurations)`,
-      configurations: this.memo.size(),
+      reason: `memory ceiling reached (${Math.round(this.budget.limit / 2 ** 20)} MiB for the memo, ${this.memo.size()} failed configurations of ${this.explored} explored)`,
+      configurations: this.explored,
     });
   }
 
@@ -359,20 +368,25 @@ export class KeySearch {
     const s = this.s;
     if (e > this.worstE) {
       this.worstE = e;
-      this.worstSince = this.memo.size();
-      this.worstStates = [s];
+      this.worstSince = this.explored;
+      this.worstStates.length = 0;
+      this.worstStates.push(s);
       this.worstLin = this.trailLen;
+      // The last steps of the path, kept without allocating (this happens often).
       const from = Math.max(0, this.trailLen - PATH_KEEP);
-      const path: PathStep[] = [];
-      for (let k = from; k < this.trailLen; k++) path.push({ op: this.trailOp[k], before: this.trailState[k], after: k + 1 < this.trailLen ? this.trailState[k + 1] : s });
-      this.worstPath = path;
+      this.pathLen = this.trailLen - from;
+      for (let k = 0; k < this.pathLen; k++) {
+        this.pathOp[k] = this.trailOp[from + k];
+        this.pathState[k] = this.trailState[from + k];
+      }
+      this.pathState[this.pathLen] = s;
     } else if (e === this.worstE && this.worstStates.length < MAX_STATES && !this.worstStates.some((x) => this.kernel.same(x, s))) {
       this.worstStates.push(s);
     }
   }
 
   private loop(until: number, stopAt: number): Outcome | null {
-    const { events, slotOf, pure, kernel, ILL, P, occ, E, nSlots, inSet, infoOp, classCount, classSize, classFirst, classList, classStart } = this;
+    const { events, slotOf, pure, kernel, ILL, P, occ, pureOcc, E, nSlots, inSet, infoOp, classCount, classSize, classFirst, classList, classStart } = this;
     const nClasses = classSize.length;
     let steps = this.steps;
     for (;;) {
@@ -394,9 +408,9 @@ export class KeySearch {
               e++;
               continue;
             }
-            this.logOcc(sl, occ[sl]);
             occ[sl] = i;
             if (pure[i] !== 0) {
+              pureOcc[sl >>> 5] |= 1 << (sl & 31);
               const s2 = kernel.step(this.s, i);
               if (s2 !== ILL && (s2 === this.s || kernel.same(s2, this.s))) {
                 P[sl >>> 5] |= 1 << (sl & 31);
@@ -409,14 +423,14 @@ export class KeySearch {
             const bit = 1 << (sl & 31);
             if ((P[sl >>> 5] & bit) === 0) break;
             P[sl >>> 5] &= ~bit;
-            this.logOcc(sl, i);
+            pureOcc[sl >>> 5] &= ~bit;
             occ[sl] = -1;
             e++;
           }
         }
         this.e = e;
         steps += 1;
-        if (e === E) return this.end({ valid: true, configurations: this.memo.size() });
+        if (e === E) return this.end({ valid: true, configurations: this.explored });
         this.pendingRun = NONE;
         const b = this.branch();
         if (b === null) return this.full();
@@ -460,6 +474,7 @@ export class KeySearch {
       this.fCursor[F] = c;
       if (y < 0) {
         this.noteBlock(F);
+        if (this.memo.add(this.fE[F], this.fSid[F], this.fP, F * this.W, this.fSet[F]) === MEMO_FULL) return this.full();
         this.depth--;
         this.fState[F] = undefined;
         this.fRun[F] = undefined;
@@ -511,11 +526,11 @@ export class KeySearch {
   private invalid(): Outcome {
     return {
       valid: false,
-      configurations: this.memo.size(),
+      configurations: this.explored,
       culprit: this.events[this.worstE] >> 1,
-      states: this.worstStates,
+      states: this.worstStates.slice(),
       linearized: this.worstLin,
-      path: this.worstPath,
+      path: Array.from({ length: this.pathLen }, (_, k) => ({ op: this.pathOp[k], before: this.pathState[k], after: this.pathState[k + 1] })),
     };
   }
 }
