@@ -153,3 +153,19 @@ test('property: the same holds on worker threads', { timeout: 600_000 }, async (
     { numRuns: 30, seed: 7 },
   );
 });
+
+test('values nested deeper than a copy to a worker thread can go: judged here all the same', async () => {
+  let v: unknown = 1;
+  for (let i = 0; i < 100_000; i++) v = [v];
+  const h: Op[] = [];
+  for (let k = 0; k < 4; k++) {
+    h.push({ index: h.length, time: h.length, type: 'invoke', process: k, f: 'write', value: { key: k, value: v } });
+    h.push({ index: h.length, time: h.length, type: 'ok', process: k, f: 'write', value: { key: k, value: v } });
+  }
+  h.push({ index: h.length, time: h.length, type: 'invoke', process: 9, f: 'read', value: { key: 2, value: null } });
+  h.push({ index: h.length, time: h.length, type: 'ok', process: 9, f: 'read', value: { key: 2, value: 5 } });
+  const r = await checkLinearizable(h, { name: 'cas-register' }, { workers: 2 });
+  assert.equal(r.valid, false);
+  assert.equal(r.key, '2');
+  assert.match(String(r['last-states']), /nested too deep to print/);
+});

@@ -109,3 +109,12 @@ test('a model object given in-process runs here, guarded the same way', async ()
   const broken: Model<number> = { ...model, step: () => { throw new Error('inline boom'); } };
   await assert.rejects(checkLinearizable(h, { name: 'inline', model: broken }), (e: unknown) => e instanceof ModelError && /inline boom/.test(e.message));
 });
+
+test('a history that cannot be handed to the model\'s worker thread is unknown, not run unstoppably here', async () => {
+  let v: unknown = 1;
+  for (let i = 0; i < 100_000; i++) v = [v];
+  const h = [op(0, 0, 'invoke', 'write', v), op(1, 0, 'ok', 'write', v)];
+  const r = await checkLinearizable(h, { name: file('register.ts') });
+  assert.equal(r.valid, 'unknown');
+  assert.match(String(r.reason), /nested too deep/);
+});

@@ -59,11 +59,24 @@ export async function searchParts(parts: readonly Part[], model: Model<any>, o: 
     buckets[t].push(i);
     load[t] += parts[i].n + 1;
   }
+  // A share that cannot be sent (a value nested deeper than the structured clone can go) is
+  // searched here instead.
+  for (let k = pool.workers.length - 1; k >= 0; k--) {
+    const mine = buckets[k + 1].map((i) => parts[i]);
+    const transfer = mine.flatMap((p) => [p.events, p.invokeIndex, p.completeIndex, ...(p.reg ? [p.reg.code, p.reg.a, p.reg.b] : [])].map((a) => a.buffer)) as ArrayBuffer[];
+    try {
+      pool.workers[k].postMessage({ parts: mine, indices: buckets[k + 1], memoBytes: perThread }, transfer);
+    } catch {
+      void pool.workers[k].terminate();
+      pool.workers.splice(k, 1);
+      buckets[0].push(...buckets.splice(k + 1, 1)[0]);
+    }
+  }
   let stopped = false;
   const stopWorkers = () => pool.close();
   let failure: unknown = null;
   const exited = pool.workers.map(
-    (w, k) =>
+    (w) =>
       new Promise<void>((resolve) => {
         w.on('message', (m: WorkerMessage) => {
           if (m.type === 'report') {
@@ -84,9 +97,6 @@ export async function searchParts(parts: readonly Part[], model: Model<any>, o: 
           stopWorkers();
         });
         w.on('exit', () => resolve());
-        const mine = buckets[k + 1].map((i) => parts[i]);
-        const transfer = mine.flatMap((p) => [p.events, p.invokeIndex, p.completeIndex, ...(p.reg ? [p.reg.code, p.reg.a, p.reg.b] : [])].map((a) => a.buffer)) as ArrayBuffer[];
-        w.postMessage({ parts: mine, indices: buckets[k + 1], memoBytes: perThread }, transfer);
       }),
   );
   // A worker that ignores its deadline (it should not) is stopped a second after it.

@@ -15,10 +15,19 @@ const GRACE_MS = 100;
 export function checkInWorker(history: History, spec: ModelSpec, o: { deadline?: number; memoBytes: number }): Promise<LinearizableResult> {
   const started = wallNow();
   const heapMb = Math.max(512, Math.ceil((2 * o.memoBytes) / 2 ** 20) + 256);
-  const w = new Worker(workerEntry, {
-    workerData: { kind: 'user', spec: { name: spec.name, init: spec.init, options: spec.options }, history, deadline: o.deadline, memoBytes: o.memoBytes },
-    resourceLimits: { maxOldGenerationSizeMb: heapMb },
-  });
+  let w: Worker;
+  try {
+    w = new Worker(workerEntry, {
+      workerData: { kind: 'user', spec: { name: spec.name, init: spec.init, options: spec.options }, history, deadline: o.deadline, memoBytes: o.memoBytes },
+      resourceLimits: { maxOldGenerationSizeMb: heapMb },
+    });
+  } catch (e) {
+    // The history (or init) could not be copied to the worker: a value nested deeper than the
+    // structured clone goes. The model cannot be run where it can be stopped, so it is not run.
+    if (!(e instanceof RangeError) && (e as { name?: string }).name !== 'DataCloneError') throw e;
+    const reason = 'the history holds a value nested too deep to hand to the model, which runs in a worker thread';
+    return Promise.resolve(combine(spec.name, history, [{ key: '*', valid: 'unknown', reason, ops: 0, configurations: 0, 'time-ms': 0 }], 1, wallNow() - started, (v) => v));
+  }
   let keys: Array<{ key: string; ops: number }> = [];
   const reports = new Map<number, PartReport>();
   return new Promise<LinearizableResult>((resolve, reject) => {
