@@ -22,6 +22,8 @@
 import { performance } from 'node:perf_hooks';
 import type { Kernel } from './kernel.ts';
 import { InfoSets, SETS_FULL } from './info-sets.ts';
+import { layout } from './layout.ts';
+import { Furthest } from './furthest.ts';
 import { MEMO_FULL, Memo, type MemoryBudget } from './memo.ts';
 import type { Part } from './prepare.ts';
 
@@ -49,8 +51,6 @@ export interface Outcome {
 const NONE = Symbol('none');
 const ADVANCE = 0;
 const TRY = 1;
-const PATH_KEEP = 64;
-const MAX_STATES = 16;
 
 export class KeySearch {
   readonly n: number;
@@ -60,8 +60,8 @@ export class KeySearch {
   private readonly nSlots: number;
   private readonly W: number;
   private readonly infoOp: Int32Array;
-  /** Twin classes of indeterminate ops (identical ones), in order of their first call: members
-   *  by ordinal in call order; a class's members are linearized in that order. */
+  /** Twin classes of indeterminate ops (see layout.ts), and how many of each class's members
+   *  are linearized. */
   private readonly classOf: Int32Array;
   private readonly classStart: Int32Array;
   private readonly classSize: Int32Array;
@@ -107,16 +107,9 @@ export class KeySearch {
   private held = 0;
   private stateBytes = 0;
 
-  private worstE = -1;
-  /** Configurations recorded when the furthest blocked return last moved. */
-  private worstSince = 0;
   /** Branch points entered (configurations explored). */
   private explored = 0;
-  private worstStates: unknown[] = [];
-  private worstLin = 0;
-  private readonly pathOp = new Int32Array(PATH_KEEP);
-  private readonly pathState: unknown[] = new Array(PATH_KEEP + 1);
-  private pathLen = 0;
+  private readonly furthest: Furthest;
   private done: Outcome | null = null;
   private steps = 0;
 
@@ -126,55 +119,19 @@ export class KeySearch {
     this.E = part.events.length;
     this.pure = kernel.pure;
     this.ILL = kernel.illegal;
-    // Slots: open determinate ops share a small set of slots (interval colouring), so a
-    // configuration's open ops fit in a few words. Indeterminate ops are numbered in call order.
-    this.slotOf = new Int32Array(n).fill(-1);
-    const free: number[] = [];
-    let slots = 0;
-    let nInfo = 0;
-    for (let k = 0; k < this.E; k++) {
-      const ev = this.events[k];
-      const i = ev >> 1;
-      if (ev & 1) free.push(this.slotOf[i]);
-      else if (part.completeIndex[i] >= 0) this.slotOf[i] = free.length ? free.pop()! : slots++;
-      else nInfo++;
-    }
-    this.nSlots = slots;
-    this.W = Math.max(1, (slots + 31) >>> 5);
-    this.infoOp = new Int32Array(nInfo);
-    this.classOf = new Int32Array(nInfo);
-    const classes = new Map<string, number>();
-    const sizes: number[] = [];
-    let ord = 0;
-    for (let k = 0; k < this.E; k++) {
-      const ev = this.events[k];
-      if (ev & 1 || part.completeIndex[ev >> 1] >= 0) continue;
-      const i = ev >> 1;
-      this.infoOp[ord] = i;
-      const key = kernel.twinKey(i);
-      let c = classes.get(key);
-      if (c === undefined) {
-        c = sizes.length;
-        classes.set(key, c);
-        sizes.push(0);
-      }
-      this.classOf[ord] = c;
-      sizes[c]++;
-      ord++;
-    }
-    const nClasses = sizes.length;
-    this.classStart = new Int32Array(nClasses);
-    this.classSize = Int32Array.from(sizes);
-    this.classFirst = new Int32Array(nClasses);
-    this.classList = new Int32Array(nInfo);
-    this.classCount = new Int32Array(nClasses);
-    for (let c = 1; c < nClasses; c++) this.classStart[c] = this.classStart[c - 1] + sizes[c - 1];
-    const fill = new Int32Array(nClasses);
-    for (let o = 0; o < nInfo; o++) {
-      const c = this.classOf[o];
-      if (fill[c] === 0) this.classFirst[c] = o;
-      this.classList[this.classStart[c] + fill[c]++] = o;
-    }
+    const l = layout(part, kernel);
+    this.slotOf = l.slotOf;
+    this.nSlots = l.slots;
+    this.W = l.W;
+    this.infoOp = l.infoOp;
+    this.classOf = l.classOf;
+    this.classStart = l.classStart;
+    this.classSize = l.classSize;
+    this.classFirst = l.classFirst;
+    this.classList = l.classList;
+    this.classCount = new Int32Array(l.classSize.length);
+    const nInfo = l.infoOp.length;
+    const slots = l.slots;
     this.P = new Uint32Array(this.W);
     this.pureOcc = new Uint32Array(this.W);
     this.occ = new Int32Array(slots).fill(-1);
@@ -183,6 +140,7 @@ export class KeySearch {
     this.trailOp = new Int32Array(n);
     this.trailState = new Array(n);
     this.s = kernel.init;
+    this.furthest = new Furthest(kernel);
     budget.live++;
     let writes = 0;
     for (let i = 0; i < n; i++) if (kernel.pure[i] === 0) writes++;
@@ -216,12 +174,12 @@ export class KeySearch {
 
   /** The event position of the furthest return no branch has got past yet (-1: none). */
   stuckAt(): number {
-    return this.worstE;
+    return this.furthest.e;
   }
 
   /** Configurations recorded since the furthest blocked return last moved. */
   stuckFor(): number {
-    return this.worstE < 0 ? 0 : this.explored - this.worstSince;
+    return this.furthest.e < 0 ? 0 : this.explored - this.furthest.since;
   }
 
   /** Ends the search as invalid at the furthest return (proved elsewhere: see refute.ts). */
@@ -362,29 +320,6 @@ export class KeySearch {
     });
   }
 
-  /** The branch point F is exhausted: remember it if it is the furthest one yet. */
-  private noteBlock(F: number): void {
-    const e = this.fE[F];
-    const s = this.s;
-    if (e > this.worstE) {
-      this.worstE = e;
-      this.worstSince = this.explored;
-      this.worstStates.length = 0;
-      this.worstStates.push(s);
-      this.worstLin = this.trailLen;
-      // The last steps of the path, kept without allocating (this happens often).
-      const from = Math.max(0, this.trailLen - PATH_KEEP);
-      this.pathLen = this.trailLen - from;
-      for (let k = 0; k < this.pathLen; k++) {
-        this.pathOp[k] = this.trailOp[from + k];
-        this.pathState[k] = this.trailState[from + k];
-      }
-      this.pathState[this.pathLen] = s;
-    } else if (e === this.worstE && this.worstStates.length < MAX_STATES && !this.worstStates.some((x) => this.kernel.same(x, s))) {
-      this.worstStates.push(s);
-    }
-  }
-
   private loop(until: number, stopAt: number): Outcome | null {
     const { events, slotOf, pure, kernel, ILL, P, occ, pureOcc, E, nSlots, inSet, infoOp, classCount, classSize, classFirst, classList, classStart } = this;
     const nClasses = classSize.length;
@@ -473,7 +408,7 @@ export class KeySearch {
       }
       this.fCursor[F] = c;
       if (y < 0) {
-        this.noteBlock(F);
+        this.furthest.note(this.fE[F], this.s, this.trailOp, this.trailState, this.trailLen, this.explored);
         if (this.memo.add(this.fE[F], this.fSid[F], this.fP, F * this.W, this.fSet[F]) === MEMO_FULL) return this.full();
         this.depth--;
         this.fState[F] = undefined;
@@ -527,10 +462,10 @@ export class KeySearch {
     return {
       valid: false,
       configurations: this.explored,
-      culprit: this.events[this.worstE] >> 1,
-      states: this.worstStates.slice(),
-      linearized: this.worstLin,
-      path: Array.from({ length: this.pathLen }, (_, k) => ({ op: this.pathOp[k], before: this.pathState[k], after: this.pathState[k + 1] })),
+      culprit: this.events[this.furthest.e] >> 1,
+      states: this.furthest.states.slice(),
+      linearized: this.furthest.linearized,
+      path: this.furthest.path(),
     };
   }
 }
