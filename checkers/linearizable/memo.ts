@@ -163,7 +163,7 @@ export class Memo {
       if (old[base + 1] === 0) continue;
       let i = (old[base] >>> 0) & mask;
       while (t[i * S + 1] !== 0) i = (i + 1) & mask;
-      t.set(old.subarray(base, base + S), i * S);
+      for (let k = 0; k < S; k++) t[i * S + k] = old[base + k];
     }
     this.table = t;
     this.mask = mask;

@@ -48,8 +48,9 @@ export interface Mismatch {
   reason: string;
 }
 
+/** A bigger copy: four times as big while small, twice past 64k (fewer copies in all). */
 function grow<T extends Int32Array | Uint8Array>(a: T): T {
-  const b = new (a.constructor as new (n: number) => T)(a.length * 2);
+  const b = new (a.constructor as new (n: number) => T)(a.length * (a.length < 65536 ? 4 : 2));
   b.set(a);
   return b;
 }
