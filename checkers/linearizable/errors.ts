@@ -2,7 +2,7 @@
 // (exit 254, one sentence): a history that does not fit its model, and a user's model that throws
 // or answers nonsense. Anything else thrown by the checker is ours.
 import { UsageError } from '../../src/errors.ts';
-import { shortText } from '../../src/util/safe-text.ts';
+import { shortText } from '../../src/util/values.ts';
 import type { Op } from '../../src/types.ts';
 
 /** Where in the history an op is, for messages: its index, process, f and value. */

@@ -2,7 +2,7 @@
 // than [boolean, state], becomes a ModelError naming the model and the call (the original stack is
 // kept). The built-in models are ours and run unwrapped: what they throw is our bug.
 import type { History } from '../../src/types.ts';
-import { shortText } from '../../src/util/safe-text.ts';
+import { shortText } from '../../src/util/values.ts';
 import { ModelError, word } from './errors.ts';
 import type { LinOp, Model } from './models.ts';
 

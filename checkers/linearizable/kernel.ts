@@ -7,7 +7,7 @@
 // other model runs through its own step (a user's model wrapped by guard.ts), with states interned
 // by hash and equality.
 import { canonical, hashValue, valueEquals } from '../../src/util/values.ts';
-import { shortText } from '../../src/util/safe-text.ts';
+import { shortText } from '../../src/util/values.ts';
 import type { LinOp, Model } from './models.ts';
 import { CAS, READ, READ_ANY, WRITE, type Part, type RegisterOps } from './part-builders.ts';
 

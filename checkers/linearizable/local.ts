@@ -4,7 +4,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { UsageError } from '../../src/errors.ts';
 import type { History } from '../../src/types.ts';
-import { shortText } from '../../src/util/safe-text.ts';
+import { shortText } from '../../src/util/values.ts';
 import { combine, type LinearizableResult, type PartReport } from './check.ts';
 import { ModelError } from './errors.ts';
 import { guardModel } from './guard.ts';

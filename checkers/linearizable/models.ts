@@ -8,7 +8,7 @@
 import type { History } from '../../src/types.ts';
 import { UsageError } from '../../src/errors.ts';
 import { canonical, hashString, hashValue, valueEquals } from '../../src/util/values.ts';
-import { shortText } from '../../src/util/safe-text.ts';
+import { shortText } from '../../src/util/values.ts';
 
 /** One operation as the search sees it: what was asked (input) and what came back (output).
  *  output is undefined when the outcome is unknown (an info op, or one that never completed). */

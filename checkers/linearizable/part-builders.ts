@@ -6,7 +6,7 @@
 // Either way, failed ops and indeterminate pure ops are dropped when the part is finished, and
 // the first op that does not fit the model is reported.
 import { canonical } from '../../src/util/values.ts';
-import { shortText } from '../../src/util/safe-text.ts';
+import { shortText } from '../../src/util/values.ts';
 import type { LinOp, Model, RegisterKernelSpec } from './models.ts';
 
 export const READ_ANY = 0;

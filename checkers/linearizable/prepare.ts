@@ -6,7 +6,7 @@
 // Each part is a few flat arrays that can be sent to a worker thread.
 import type { History, Op } from '../../src/types.ts';
 import { canonical } from '../../src/util/values.ts';
-import { shortText } from '../../src/util/safe-text.ts';
+import { shortText } from '../../src/util/values.ts';
 import { HistoryMismatchError, opRef } from './errors.ts';
 import { keyedValue, REGISTER_KERNEL, type Model, type RegisterKernelSpec } from './models.ts';
 import { RegisterBuilder, ValueBuilder, type Part } from './part-builders.ts';

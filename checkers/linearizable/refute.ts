@@ -13,7 +13,7 @@
 // First, the simplest window of all: x observes a value nothing could have written.
 // Windows grow (a moves back, 4x each time) while they are cheap to search; a window that runs
 // past its small budget says nothing, and the full search goes on.
-import { shortText } from '../../src/util/safe-text.ts';
+import { shortText } from '../../src/util/values.ts';
 import type { Kernel } from './kernel.ts';
 import { MemoryBudget } from './memo.ts';
 import { CAS, READ, READ_ANY, WRITE, type Part, type RegisterOps } from './part-builders.ts';

@@ -31,12 +31,13 @@ export interface FileOutcome {
   crashed?: string;
 }
 
-/** Errors that are the input's (or the user's model's) fault, not ours. */
+/** Errors that are the input's (or the user's model's) fault, not ours. A user's model's own
+ *  stack is printed under JEPSEN_DEBUG. */
 function refusal(e: unknown): string | null {
-  if (e instanceof UsageError) return e.message;
-  const name = (e as Error)?.name;
-  if (name === 'ModelError' || name === 'HistoryMismatchError') return (e as Error).message;
-  return null;
+  if (!(e instanceof UsageError)) return null;
+  const stack = (e as { originalStack?: string }).originalStack;
+  if (stack && process.env.JEPSEN_DEBUG) process.stderr.write(`${stack}\n`);
+  return e.message;
 }
 
 export async function checkFile(job: CheckJob): Promise<FileOutcome & { history?: History }> {

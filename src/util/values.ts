@@ -120,8 +120,27 @@ export function shortText(v: unknown, max = 80): string {
   try {
     s = typeof v === 'string' ? JSON.stringify(v) : toJson(v);
   } catch {
-    s = String(v);
+    // Nested deeper than JSON.stringify can go (String() would recurse as deep): its outer levels.
+    return outline(v, max);
   }
   s = s.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return s.length > max ? `${s.slice(0, max)}… (${s.length} characters)` : s;
+}
+
+/** The first levels of a deep value, walked iteratively: "[[[[…", "{"k":{"k":…". */
+function outline(v: unknown, max: number): string {
+  let s = '';
+  let x = v;
+  while (s.length < max && x !== null && typeof x === 'object') {
+    if (Array.isArray(x)) {
+      s += '[';
+      x = x[0];
+    } else {
+      const k = Object.keys(x)[0];
+      if (k === undefined) break;
+      s += `{${JSON.stringify(k)}:`;
+      x = (x as Record<string, unknown>)[k];
+    }
+  }
+  return `${s.slice(0, max)}… (nested too deep to print)`;
 }
