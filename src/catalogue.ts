@@ -18,7 +18,10 @@ export const providers: ReadonlyMap<string, Provider> = new Map(Object.values(bu
 
 /** The built-in tests: each workload against the system chosen with --db (or --bin). */
 export const builtinTests: ReadonlyMap<string, TestDefinition> = new Map(
-  Object.entries(workloads).map(([name, make]) => [name, defineTest({ name, workload: make(), db: chosenSystem(name) })]),
+  Object.values(workloads).map((make) => {
+    const workload = make();
+    return [workload.name, defineTest({ name: workload.name, workload, db: chosenSystem(workload.name) })];
+  }),
 );
 
 function specsOf(part: Configurable<unknown>, given: OptionValues): readonly OptionSpec[] {
@@ -42,8 +45,8 @@ function optionOwners(): ReadonlyMap<string, readonly string[]> {
   };
   for (const p of providers.values()) add(`the ${p.name} provider`, specsOf(p, {}));
   for (const f of builtinFamilies.values()) add(`the ${f.name} nemesis`, specsOf(f, {}));
-  for (const [name, make] of Object.entries(workloads)) add(`the ${name} workload`, specsOf(make(), {}));
-  for (const w of Object.keys(workloads)) {
+  for (const make of Object.values(workloads)) add(`the ${make().name} workload`, specsOf(make(), {}));
+  for (const w of builtinTests.keys()) {
     const sys = chosenSystem(w);
     for (const db of systemsFor(w)) add(`the ${db} system`, specsOf(sys, { workload: w, db }).filter((s) => s.name !== 'db' && s.name !== 'bin'));
     add('the --bin system (your own node)', specsOf(sys, { workload: w, bin: 'x' }).filter((s) => s.name === 'binArg'));

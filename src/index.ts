@@ -10,10 +10,14 @@ export type { RegisterOptions as RegisterWorkloadOptions } from '../workloads/re
 export type { LockOptions } from '../workloads/lock.ts';
 export type { QueueOptions } from '../workloads/queue.ts';
 export type { CacheOptions } from '../workloads/cache.ts';
+export type { TransactionsOptions } from '../workloads/transactions.ts';
 
 export { checkers, compose } from '../checkers/index.ts';
 export * as models from '../checkers/linearizable/models.ts';
 export type { Model, LinOp } from '../checkers/linearizable/models.ts';
+export { checkLinearizable, ModelError, HistoryMismatchError } from '../checkers/linearizable/index.ts';
+export { checkListAppend, checkRwRegister, txnGenerator, type ElleResult } from '../checkers/elle/index.ts';
+export { readHistory, parseEdnHistory, parseJsonlHistory } from './history-import.ts';
 export { nemeses } from '../nemeses/index.ts';
 export { builtinTests as tests } from './catalogue.ts';
 export { providers } from './providers/index.ts';
