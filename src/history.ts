@@ -2,6 +2,7 @@
 // batched and flushed at least every 200 ms, so a controller crash loses under a second of ops.
 import fs from 'node:fs';
 import type { History, Op } from './types.ts';
+import { toJson } from './util/values.ts';
 
 export class HistoryRecorder {
   readonly ops: Op[] = [];
@@ -20,7 +21,7 @@ export class HistoryRecorder {
     full.index = this.ops.length;
     this.ops.push(full);
     if (this.fd !== null) {
-      this.buf.push(JSON.stringify(full));
+      this.buf.push(jsonLine(full));
       if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.flushMs);
     }
     for (const l of this.listeners) l(full);
@@ -72,4 +73,13 @@ export function pairIndex(history: History): Int32Array {
     }
   }
   return pair;
+}
+
+/** JSON for one op: the fast path, or exact digits when a node answered with an integer beyond 2^53. */
+function jsonLine(op: Op): string {
+  try {
+    return JSON.stringify(op);
+  } catch {
+    return toJson(op);
+  }
 }

@@ -111,12 +111,20 @@ export async function runTest(t: ResolvedTest, ui: RunUi = {}, stop?: AbortSigna
   try {
     ui.onPhase?.('provisioning');
     const needs = { clock: pkg.perf.some((b) => b.name === 'clock'), packet: pkg.perf.some((b) => b.name === 'packet') };
-    cluster = await t.provider.provision({ nodes, storeDir: run.dir, seed: opts.seed, log, opts, needs });
+    cluster = await t.provider.provision({ nodes, storeDir: run.dir, seed: opts.seed, log, opts, needs, now: test.now });
     test.cluster = cluster;
     test.db = db;
+    // A node that crashes or breaks the node protocol fails the run, as Maelstrom fails it: stop,
+    // and check what was recorded.
+    cluster.failures?.onFailure((f) => {
+      log.error(f.text);
+      interrupt.abort();
+    });
     await Promise.all(cluster.nodes.map((n) => db.teardown(test, n)));
     ui.onPhase?.('setting up');
     await Promise.all(cluster.nodes.map((n) => db.setup(test, n)));
+    const early = cluster.failures?.list()[0];
+    if (early) throw new RunAbortedError(early.text);
     if (interrupt.signal.aborted) throw new RunAbortedError('Interrupted during set-up.');
 
     const proto = t.client();
@@ -160,7 +168,14 @@ export async function runTest(t: ResolvedTest, ui: RunUi = {}, stop?: AbortSigna
 
   ui.onPhase?.('checking');
   const results = await t.checker.check(test, history.ops, { ...opts });
-  const interrupted = interrupt.signal.aborted;
+  const failures = cluster?.failures?.list() ?? [];
+  if (failures.length) {
+    // The nodes' own faults: at best unknown (exit 2), invalid if a checker found an anomaly too.
+    const more = failures.length > 1 ? ` (and ${failures.length - 1} more: see results.json)` : '';
+    (results as Record<string, unknown>).nodes = { valid: 'unknown', error: `${failures[0].text}${more}`, failures };
+    if (results.valid === true) results.valid = 'unknown';
+  }
+  const interrupted = interrupt.signal.aborted && failures.length === 0;
   if (interrupted && results.valid === true) {
     results.valid = 'unknown';
     (results as Record<string, unknown>).interrupted = true;

@@ -2,6 +2,7 @@
 // results.json, report.html, jepsen.log and nodes/<node>/; `latest` links at both levels.
 import fs from 'node:fs';
 import path from 'node:path';
+import { toJson } from './util/values.ts';
 
 export function timestampDirName(d: Date): string {
   return d.toISOString().replace(/[-:]/g, '').replace(/\.(\d{3})Z$/, '.$1Z');
@@ -40,5 +41,6 @@ function relink(linkPath: string, target: string): void {
 }
 
 export function writeJson(file: string, data: unknown): void {
-  fs.writeFileSync(file, JSON.stringify(data, null, 2) + '\n');
+  // toJson: results may quote values nodes sent, integers beyond 2^53 included.
+  fs.writeFileSync(file, toJson(data, 2) + '\n');
 }
