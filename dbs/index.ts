@@ -1,5 +1,6 @@
 // The systems the built-in tests can run against, chosen on the command line: --db demo (the
 // built-in nodes, default), etcd, redis, or --bin PATH (your own node speaking the node protocol).
+// Maelstrom's workloads (echo, broadcast, kafka, ...) have no built-in system: they run --bin only.
 // The choice is itself a Db part: it declares --db and --bin, plus the chosen system's options,
 // and configures into the chosen system.
 import { UsageError } from '../src/errors.ts';
@@ -25,9 +26,27 @@ function system(name: string, workload: string): Db {
   return REAL[name].make();
 }
 
+/** For a workload no built-in system runs (Maelstrom's): your own node, and nothing else. */
+function binOnly(workload: string): Db {
+  const unconfigured = (): never => {
+    throw new Error('the system choice must be configured before use');
+  };
+  return {
+    name: 'system',
+    setup: unconfigured,
+    teardown: unconfigured,
+    options: () => binOptions(undefined),
+    configure(opts) {
+      if (opts.bin === undefined) throw new UsageError(`The ${workload} workload runs your own node, as Maelstrom does: give --bin PATH (and --bin-arg ARG for each of its arguments).`);
+      return maelstrom({ bin: String(opts.bin), args: (opts.binArg as string[] | undefined) ?? [] });
+    },
+  };
+}
+
 /** The system a built-in test of this workload runs against, as chosen by --db / --bin. */
 export function chosenSystem(workload: string): Db {
   const names = systemsFor(workload);
+  if (names.length === 0) return binOnly(workload);
   const pick = (given: OptionValues): Db | null => {
     if (given.bin !== undefined) return null;
     const name = typeof given.db === 'string' && names.includes(given.db) ? given.db : names[0];

@@ -1,8 +1,20 @@
 // The built-in workloads, by name. One file per workload (client + generator + checker together).
+import { broadcast } from './broadcast.ts';
 import { cache } from './cache.ts';
 import { counter } from './counter.ts';
+import { echo } from './echo.ts';
+import { gCounter } from './g-counter.ts';
+import { gSet } from './g-set.ts';
+import { kafka } from './kafka.ts';
+import { linKv } from './lin-kv.ts';
 import { lock } from './lock.ts';
+import { pnCounter } from './pn-counter.ts';
 import { queue } from './queue.ts';
 import { register } from './register.ts';
+import { uniqueIds } from './unique-ids.ts';
 
-export const workloads = { counter, register, lock, queue, cache };
+export const workloads = {
+  counter, register, lock, queue, cache,
+  // Maelstrom's workloads, with its names and bodies, for your own nodes (--bin).
+  echo, 'unique-ids': uniqueIds, broadcast, 'g-set': gSet, 'g-counter': gCounter, 'pn-counter': pnCounter, 'lin-kv': linKv, kafka,
+};

@@ -18,8 +18,17 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+/** Text from a node for a one-line sentence: control characters escaped, cut at max. */
+export function clip(text: string, max = 300): string {
+  const s = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return s.length > max ? `${s.slice(0, max)}… (${s.length} characters)` : s;
+}
+
+/** A word from a node (a message type) for a sentence. */
+export const word = (v: unknown): string => clip(typeof v === 'string' ? v : shortText(v, 40), 40);
+
 /** The line a failure quotes: the message as the node wrote it, cut short. */
-export const offendingLine = (msg: Message): string => shortText(toJson(msg), 300);
+export const offendingLine = (msg: Message): string => clip(toJson(msg));
 
 export class ClientConnection implements Endpoint {
   private nextId = 1;
@@ -50,21 +59,21 @@ export class ClientConnection implements Endpoint {
       if (typeof b.msg_id === 'number') {
         this.router.send({
           src: this.id, dest: msg.src,
-          body: { type: 'error', code: ERR.notSupported, text: `${this.id} is a client: it takes only replies to its own requests, not ${shortText(b.type, 40)} requests`, in_reply_to: b.msg_id },
+          body: { type: 'error', code: ERR.notSupported, text: `${this.id} is a client: it takes only replies to its own requests, not ${word(b.type)} requests`, in_reply_to: b.msg_id },
         });
       }
-      this.onWarning?.(`node ${msg.src} sent client ${this.id} a ${shortText(b.type, 40)} message that is not a reply: ${offendingLine(msg)}`);
+      this.onWarning?.(`node ${msg.src} sent client ${this.id} a ${word(b.type)} message that is not a reply: ${offendingLine(msg)}`);
       return;
     }
     if (typeof irt !== 'number' || !Number.isInteger(irt) || irt < 1 || irt >= this.nextId) {
-      this.fail(msg, 'unknown-reply', `Node ${msg.src} sent ${this.id} a reply to msg_id ${shortText(irt, 40)}, which ${this.id} never sent: ${offendingLine(msg)}`);
+      this.fail(msg, 'unknown-reply', `Node ${msg.src} sent ${this.id} a reply to msg_id ${word(irt)}, which ${this.id} never sent: ${offendingLine(msg)}`);
       return;
     }
     const p = this.pending.get(irt);
     if (!p) return; // a late reply to a request we gave up on (or a second reply): ignored, as Maelstrom does
     this.pending.delete(irt);
     let why: string | undefined;
-    if (b.type !== 'error' && b.type !== `${p.type}_ok`) why = `it answered a ${shortText(p.type, 40)} request with ${shortText(b.type, 40)}, expected ${p.type}_ok or error`;
+    if (b.type !== 'error' && b.type !== `${p.type}_ok`) why = `it answered a ${word(p.type)} request with ${word(b.type)}, expected ${word(p.type)}_ok or error`;
     else if (b.type !== 'error' && p.check) {
       const bad = p.check(b);
       if (bad) why = `its ${p.type}_ok ${bad}`;

@@ -13,8 +13,9 @@ import { JsonSyntaxError, parseJsonLine } from '../../json-exact.ts';
 import type { Logger } from '../../log.ts';
 import { ErrorCode as ERR } from '../../op-errors.ts';
 import type { NodeFailure } from '../../types.ts';
-import { shortText, toJson } from '../../util/values.ts';
+import { toJson } from '../../util/values.ts';
 import type { Endpoint, Message, MessageBody, Router } from './router.ts';
+import { clip, word } from './client-connection.ts';
 
 export interface LaunchSpec {
   argv: string[];
@@ -146,7 +147,7 @@ export class NodeProcess implements Endpoint {
 
   private stderrSummary(): string {
     const tail = this.stderrTail.slice(-5);
-    return tail.length ? `its last lines on stderr: ${tail.map((l) => shortText(l, 200)).join(' | ')}` : 'it wrote nothing to stderr';
+    return tail.length ? `its last lines on stderr: ${tail.map((l) => clip(l, 200)).join(' | ')}` : 'it wrote nothing to stderr';
   }
 
   private async handshake(exited: Promise<Exit>): Promise<void> {
@@ -165,7 +166,7 @@ export class NodeProcess implements Endpoint {
     if (r !== 'timeout' && 'type' in r) {
       if (r.type === 'init_ok') return;
       await this.kill();
-      throw new RunAbortedError(`Node ${this.name} answered init with ${shortText(r.type, 40)} instead of init_ok: ${shortText(toJson(r), 300)}`);
+      throw new RunAbortedError(`Node ${this.name} answered init with ${word(r.type)} instead of init_ok: ${clip(toJson(r))}`);
     }
     // Give stderr a moment to drain so the sentence can quote it.
     await new Promise((res) => setTimeout(res, 50));
@@ -197,11 +198,11 @@ export class NodeProcess implements Endpoint {
         msg = parseJsonLine(line) as Message;
       } catch (e) {
         if (!(e instanceof JsonSyntaxError)) throw e;
-        this.fail('malformed', `Node ${this.name} wrote a line to stdout that is not a JSON message (stdout carries only messages; log to stderr): ${shortText(line, 300)}`);
+        this.fail('malformed', `Node ${this.name} wrote a line to stdout that is not a JSON message (stdout carries only messages; log to stderr): ${clip(line)}`);
         continue;
       }
       if (typeof msg !== 'object' || msg === null || Array.isArray(msg) || typeof msg.dest !== 'string' || typeof msg.body !== 'object' || msg.body === null || typeof msg.body.type !== 'string') {
-        this.fail('malformed', `Node ${this.name} wrote a message without a string "dest" and a body with a string "type": ${shortText(line, 300)}`);
+        this.fail('malformed', `Node ${this.name} wrote a message without a string "dest" and a body with a string "type": ${clip(line)}`);
         continue;
       }
       msg.src = this.name; // a node cannot impersonate another
@@ -218,16 +219,16 @@ export class NodeProcess implements Endpoint {
       }
       // The controller takes nothing but the answer to init; a request gets Maelstrom's not-supported.
       if (typeof b.msg_id === 'number') {
-        this.deliver({ src: CONTROLLER, dest: this.name, body: { type: 'error', code: ERR.notSupported, text: `${CONTROLLER} is the controller: it takes only init_ok, not ${shortText(b.type, 40)}`, in_reply_to: b.msg_id } });
+        this.deliver({ src: CONTROLLER, dest: this.name, body: { type: 'error', code: ERR.notSupported, text: `${CONTROLLER} is the controller: it takes only init_ok, not ${word(b.type)}`, in_reply_to: b.msg_id } });
       }
-      this.writeLog(`[controller] ${CONTROLLER} ignored a ${shortText(b.type, 40)} message: ${shortText(line, 300)}\n`);
+      this.writeLog(`[controller] ${CONTROLLER} ignored a ${word(b.type)} message: ${clip(line)}\n`);
       return;
     }
     if (!this.router.exists(msg.dest)) {
       if (typeof b.msg_id === 'number') {
         this.deliver({ src: msg.dest, dest: this.name, body: { type: 'error', code: ERR.nodeNotFound, text: `node ${msg.dest} does not exist`, in_reply_to: b.msg_id } });
       }
-      this.fail('unknown-dest', `Node ${this.name} sent a message to ${shortText(msg.dest, 40)}, which does not exist${this.describeAddresses()}: ${shortText(line, 300)}`);
+      this.fail('unknown-dest', `Node ${this.name} sent a message to ${word(msg.dest)}, which does not exist${this.describeAddresses()}: ${clip(line)}`);
       return;
     }
     this.router.send(msg);
