@@ -32,7 +32,7 @@ function binOnly(workload: string): Db {
     throw new Error('the system choice must be configured before use');
   };
   return {
-    name: 'system',
+    name: 'bin',
     setup: unconfigured,
     teardown: unconfigured,
     options: () => binOptions(undefined),

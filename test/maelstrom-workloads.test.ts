@@ -50,12 +50,15 @@ test('g-set: full-state gossip (Ruby) survives partitions; sending each add once
   assert.ok(Number(workloadResult(dropped)['lost-count']) > 0);
 });
 
-test('g-counter and pn-counter on seq-kv (Python), as Gossip Glomers builds them: final reads add up', async () => {
+test('g-counter and pn-counter on seq-kv (Python), as Gossip Glomers builds them: final reads add up; without its write before reading (Ruby), seq-kv serves stale sums', async () => {
   const g = await runNode('g-counter', 'g_counter.py', partition);
   assert.equal(g.valid, true, JSON.stringify(workloadResult(g)));
   assert.ok((workloadResult(g)['final-reads'] as unknown[]).length >= 3);
   const pn = await runNode('pn-counter', 'g_counter.py');
   assert.equal(pn.valid, true, JSON.stringify(workloadResult(pn)));
+  const stale = await runNode('g-counter', 'g_counter_stale.rb');
+  assert.equal(stale.valid, false);
+  assert.ok((workloadResult(stale).errors as unknown[]).length > 0, 'final reads outside the acceptable sums');
 });
 
 test('lin-kv: a proxy to the lin-kv service (Ruby) is linearizable under partitions; per-node maps (JS) are not', async () => {

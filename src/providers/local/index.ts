@@ -196,7 +196,7 @@ const FAULTS_OF_THE_ROUTER = ['partition', 'packet'];
 export const localProvider: Provider = {
   name: 'local',
   options: [
-    { name: 'latency', type: 'number', default: 2, min: 0, max: 60_000, description: 'Mean node-to-node message latency in ms' },
+    { name: 'latency', type: 'number', default: 2, min: 0, max: 60_000, description: 'Mean message latency in ms (every message: between nodes, and to and from clients and services)' },
     { name: 'latencyDist', type: 'string', default: 'exponential', choices: ['constant', 'uniform', 'exponential'], description: 'Distribution of message latency' },
     { name: 'loss', type: 'number', default: 0, min: 0, max: 1, description: 'Probability of losing a node-to-node message' },
     { name: 'initTimeout', type: 'number', default: 10, above: 0, unit: 's', description: 'Seconds a node has to answer init' },
