@@ -109,6 +109,14 @@ export function lamportDiagram(messages: readonly LoggedMessage[], o: LamportOpt
 </figure>`;
 }
 
+/** A window to show when there is nothing in particular to look at: the first `spanNs` of
+ *  client traffic (after init and set-up messages such as topology). */
+export function firstActivity(messages: readonly LoggedMessage[], spanNs = 1e9): { from: number; to: number } {
+  const first = messages.find((m) => /^c\d+$/.test(m.src) && m.type !== 'topology') ?? messages[0];
+  const from = first?.sent ?? 0;
+  return { from, to: from + spanNs };
+}
+
 /** The window of about `spanNs` around a moment of the run (an op's time), for lamportDiagram. */
 export function windowAround(timeNs: number, spanNs = 1e9): { from: number; to: number } {
   return { from: Math.max(0, timeNs - spanNs / 2), to: timeNs + spanNs / 2 };

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { Router } from '../src/providers/local/router.ts';
 import { NetLog, parseNetLog, type LoggedMessage } from '../src/providers/local/net-log.ts';
 import { Rng } from '../src/rng.ts';
-import { lamportDiagram, windowAround } from '../reports/lamport.ts';
+import { firstActivity, lamportDiagram, windowAround } from '../reports/lamport.ts';
 
 test('the router counts and logs every message: clients apart from servers, drops with their reason', async () => {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-net-')), 'net.jsonl');
@@ -65,6 +65,7 @@ test('the Lamport diagram: a lane per process, an arrow per delivered message, a
   const order = [...html.matchAll(/font-weight="600">([^<]+)</g)].map((m) => m[1]);
   assert.deepEqual(order, ['c1', 'n1', 'n2', 'n3']);
   assert.deepEqual(windowAround(5e9, 2e9), { from: 4e9, to: 6e9 });
+  assert.deepEqual(firstActivity([msg(9, 'c2', 'n1', 'topology', 1, 2), ...messages], 5e6), { from: 10e6, to: 15e6 });
   const capped = lamportDiagram(messages, { maxMessages: 2 });
   assert.match(capped, /the first 2 of 5/);
   assert.match(lamportDiagram([], {}), /0 messages/);
