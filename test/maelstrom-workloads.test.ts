@@ -25,6 +25,15 @@ test('unique-ids (Ruby) stays unique and totally available under partitions; a c
   assert.ok(Number(workloadResult(dup)['duplicated-count']) > 0);
 });
 
+test('unique-ids beyond 2^53 stay exact from the node\'s stdout to the history and the checker', async () => {
+  const r = await runNode('unique-ids', 'unique-ids-big.mjs', { timeLimit: 2 });
+  assert.equal(r.valid, true, JSON.stringify(workloadResult(r)));
+  const ids = r.history.filter((op) => op.type === 'ok').map((op) => op.value);
+  assert.ok(ids.length > 20 && ids.every((v) => typeof v === 'bigint'), 'integers beyond 2^53 arrive as bigints');
+  // As doubles, ids a few apart would collide; in the history file they are exact digits.
+  assert.match(fs.readFileSync(path.join(r.dir, 'history.jsonl'), 'utf8'), /"value":115292150460\d{6}[1-9],/);
+});
+
 test('broadcast: gossip with retries (JS) survives partitions; fire-and-forget (Python) loses messages', async () => {
   const ok = await runNode('broadcast', 'broadcast.mjs', { ...partition, topology: 'line' });
   const w = workloadResult(ok);
