@@ -12,14 +12,26 @@
 // hundred characters: the log is for looking at, not for replaying payloads.
 import fs from 'node:fs';
 import type { MessageCounts, NetCounts } from '../../types.ts';
-import { shortText } from '../../util/values.ts';
+import { toJson } from '../../util/values.ts';
 import type { Message } from './router.ts';
 
 export type DropReason = 'partition' | 'loss' | 'down';
 
-const BODY_CHARS = 300;
-/** Past this many events only counts are kept (a long run at a high rate would fill the disk). */
-const MAX_EVENTS = 2_000_000;
+const BODY_CHARS = 200;
+/** Past this many events (about 100 MB) only counts are kept: a long run at a high rate would
+ *  fill the disk. */
+const MAX_EVENTS = 1_000_000;
+
+/** A body's JSON text, cut short (the fast path unless it holds integers beyond 2^53). */
+function bodyText(body: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(body);
+  } catch {
+    text = toJson(body);
+  }
+  return text.length > BODY_CHARS ? `${text.slice(0, BODY_CHARS)}…` : text;
+}
 
 const isClient = (id: string) => /^c\d+$/.test(id);
 
@@ -58,7 +70,7 @@ export class NetLog {
       t: this.now(), e: 'send', id, src: msg.src, dest: msg.dest, type: b.type,
       ...(typeof b.msg_id === 'number' ? { msg_id: b.msg_id } : {}),
       ...(typeof b.in_reply_to === 'number' ? { in_reply_to: b.in_reply_to } : {}),
-      body: shortText(b, BODY_CHARS),
+      body: bodyText(b),
     });
     return id;
   }
