@@ -2,7 +2,10 @@
 const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'counter-checker': () => import('./counter-checker.ts'),
   'controller-throughput': () => import('./controller-throughput.ts'),
+  engine: () => import('./engine.ts'),
   linearizable: () => import('./linearizable.ts'),
+  'history-import': () => import('./history-import.ts'),
+  report: () => import('./report.ts'),
 };
 
 const names = process.argv.slice(2);

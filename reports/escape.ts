@@ -1,4 +1,5 @@
 // Everything from a history is untrusted text: escape it for HTML, and for JSON inside <script>.
+import { toJson } from '../src/util/values.ts';
 
 export function escapeHtml(s: unknown): string {
   return String(s)
@@ -9,9 +10,9 @@ export function escapeHtml(s: unknown): string {
     .replace(/'/g, '&#39;');
 }
 
-/** JSON safe to place inside <script type="application/json">. */
+/** JSON safe to place inside <script type="application/json"> (bigints as exact digits). */
 export function scriptJson(data: unknown): string {
-  return JSON.stringify(data)
+  return toJson(data)
     .replace(/</g, '\\u003c')
     .replace(/>/g, '\\u003e')
     .replace(/&/g, '\\u0026')

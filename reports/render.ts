@@ -1,128 +1,155 @@
-// The self-contained HTML report (DESIGN.md §8): verdict banner, each checker's result with its
-// anomalies, Vega-Lite charts with fault bands, the options and seed. Works offline from file://.
+// The self-contained HTML report (DESIGN.md §8): verdict banner; every anomaly as one sentence at
+// the top; per checker the evidence (a timeline of the ops behind each anomaly, tables, graphs)
+// and the raw result, folded; the history timeline (paged); Vega-Lite charts with fault bands;
+// options and seed. Bounded whatever the history (every value clipped with its length shown,
+// charts and timeline capped), and a CSP that lets nothing but our own inline scripts run.
 import type { ReportInput } from '../src/run.ts';
-import type { CheckResult } from '../src/types.ts';
-import { vegaScripts } from './assets.ts';
+import { pairIndex } from '../src/history.ts';
+import { contentSecurityPolicy, scriptText, vegaSources } from './assets.ts';
+import { clip, count } from './bounded.ts';
 import { chartData, chartSpecs } from './charts.ts';
+import { counterChartSpec } from './counter-chart.ts';
 import { escapeHtml as h, scriptJson } from './escape.ts';
-import { timelineSpec } from './timeline.ts';
-import type { WindowOp } from '../checkers/linearizable/check.ts';
+import { explainResults, faultIntervals, type Anomaly, type CheckerExplanation, type Evidence, type Explanation } from './explain/index.ts';
+import { graphSvg } from './graph.ts';
+import { PAGE_CSS } from './page-style.ts';
+import { rawJson } from './raw.ts';
+import { timelineData } from './timeline-data.ts';
+import { VIEWER_JS } from './viewer.ts';
+import { compileSpec } from './vega-compile.ts';
+
+export interface ReportExtras {
+  /** Explanations computed already by explainResults (the run's, for its summary): not computed twice. */
+  explanation?: Explanation | ReportInput['explanation'];
+}
 
 const VERDICT: Record<string, { text: string; cls: string }> = {
   true: { text: 'VALID', cls: 'valid' },
   false: { text: 'INVALID', cls: 'invalid' },
   unknown: { text: 'UNKNOWN', cls: 'unknown' },
 };
+const verdictOf = (v: unknown) => VERDICT[String(v)] ?? VERDICT.unknown;
+const badge = (v: unknown) => `<span class="badge ${verdictOf(v).cls}">${verdictOf(v).text}</span>`;
 
-const MAX_ROWS = 50;
-
-function badge(v: unknown): string {
-  const s = VERDICT[String(v)] ?? VERDICT.unknown;
-  return `<span class="badge ${s.cls}">${s.text}</span>`;
+function evidenceTable(e: Evidence): string {
+  const head = e.columns.map((c) => `<th>${h(c)}</th>`).join('');
+  const body = e.rows.map((r) => `<tr>${r.map((c) => `<td><div>${h(c)}</div></td>`).join('')}</tr>`).join('');
+  const more = e.total > e.rows.length ? `<p class="more">${count(e.rows.length)} of ${count(e.total)} shown; the rest are in results.json and history.jsonl.</p>` : '';
+  return `<h3>${h(e.title)}</h3><div class="table-wrap"><table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table></div>${more}`;
 }
 
-function scalar(v: unknown): boolean {
-  return v === null || v === undefined || ['string', 'number', 'boolean'].includes(typeof v);
+interface Page {
+  index: Map<Anomaly, number>;
+  specs: Record<string, unknown>;
+  input: ReportInput;
+  charts: number;
 }
 
-/** Renders any checker result: scalars as a list, arrays of records as tables, the rest as JSON. */
-export function renderValue(v: unknown, depth = 0): string {
-  if (v === undefined) return '<em>unset</em>';
-  if (scalar(v)) return `<code>${h(typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(3) : String(v))}</code>`;
-  if (Array.isArray(v)) {
-    if (v.length === 0) return '<em>none</em>';
-    if (v.every((x) => x && typeof x === 'object' && !Array.isArray(x))) return table(v as Record<string, unknown>[]);
-    return `<code>${h(JSON.stringify(v).slice(0, 2000))}</code>`;
+function anomalyBlock(a: Anomaly, p: Page, first: boolean): string {
+  const i = p.index.get(a)!;
+  const count_ = a.count !== undefined && a.count > (a.covers ?? 1) ? `<p class="more">One of ${count(a.count)} ${h(a.type)} anomalies found by this checker.</p>` : '';
+  // The first window of each checker is also reachable as #timeline-<checker> (links, scripts).
+  const anchor = first ? ` id="timeline-${h(a.checker.replace(/[^A-Za-z0-9_-]/g, (c) => (c === '.' ? '-' : '_')).slice(0, 80))}"` : '';
+  const timeline = a.focus && a.focus.ops.length ? `<div class="timeline"${anchor} data-window="w${i}"></div>` : '';
+  const graph = a.graph ? `<div class="table-wrap">${graphSvg(a.graph)}</div>` : '';
+  return `<div class="anomaly" id="anomaly-${i}"><p class="sentence">${h(a.sentence)}</p>${count_}${timeline}${graph}</div>`;
+}
+
+/** Where each checker's raw result is in the composed results. */
+function rawAt(results: unknown, name: string): unknown {
+  let x = results;
+  for (const k of name.split('.')) {
+    if (!x || typeof x !== 'object' || !Object.hasOwn(x, k)) return name === 'result' ? results : undefined;
+    x = (x as Record<string, unknown>)[k];
   }
-  if (depth > 2) return `<pre>${h(JSON.stringify(v, null, 1).slice(0, 4000))}</pre>`;
-  const entries = Object.entries(v as Record<string, unknown>);
-  return `<dl>${entries.map(([k, x]) => `<dt>${h(k)}</dt><dd>${renderValue(x, depth + 1)}</dd>`).join('')}</dl>`;
+  return x;
 }
 
-function table(rows: Record<string, unknown>[]): string {
-  const cols = [...new Set(rows.slice(0, MAX_ROWS).flatMap((r) => Object.keys(r)))];
-  const body = rows
-    .slice(0, MAX_ROWS)
-    .map((r) => `<tr>${cols.map((c) => `<td>${scalar(r[c]) ? h(r[c] ?? '') : h(JSON.stringify(r[c]))}</td>`).join('')}</tr>`)
-    .join('');
-  const more = rows.length > MAX_ROWS ? `<p class="more">… and ${rows.length - MAX_ROWS} more</p>` : '';
-  return `<table><thead><tr>${cols.map((c) => `<th>${h(c)}</th>`).join('')}</tr></thead><tbody>${body}</tbody></table>${more}`;
+let sectionId = 0;
+
+function anomalyCount(c: CheckerExplanation): string {
+  const n = c.anomalies.reduce((s, a) => s + (a.count ?? 0), 0) || c.anomalies.length;
+  return `${count(n)} ${n === 1 ? 'anomaly' : 'anomalies'}, described above`;
 }
 
-/** The headline figures of a checker, for the summary at the top. */
-function headline(name: string, r: CheckResult): string {
-  const bits: string[] = [];
-  for (const k of ['lost-updates', 'error-count', 'reason', 'error']) {
-    if (r[k] !== undefined && r[k] !== 0) bits.push(`${k}: ${typeof r[k] === 'string' ? r[k] : JSON.stringify(r[k])}`);
+function checkerSection(c: CheckerExplanation, p: Page, depth: number): string {
+  const id = `checker-${sectionId++}`;
+  const firstWithWindow = c.anomalies.find((a) => a.focus && a.focus.ops.length);
+  const own = c.parts.length ? '' : c.anomalies.map((a) => anomalyBlock(a, p, a === firstWithWindow)).join('');
+  const parts = c.parts.map((x) => checkerSection(x, p, depth + 1)).join('');
+  const notes = c.notes.map((n) => `<p class="note">${h(n)}</p>`).join('');
+  let chart = '';
+  if (c.kind === 'counter') {
+    const spec = counterChartSpec(p.input.history);
+    if (spec) {
+      p.specs[`${id}-chart`] = spec;
+      p.charts++;
+      chart = `<h3>Acknowledged sum (line) against the values reads returned (points): where points fall below the line, the counter fell short</h3><div id="${id}-chart" class="chart"></div>`;
+    }
   }
-  return `<li>${badge(r.valid)} <b>${h(name)}</b> ${h(bits.join(' · '))}</li>`;
+  const raw = c.parts.length ? '' : `<details><summary>Raw result</summary><pre>${h(rawJson(rawAt(p.input.results, c.name)))}</pre></details>`;
+  const tag = depth === 0 ? 'h2' : 'h3';
+  // An invalid checker's headline is its first anomaly's sentence, shown just below: not twice.
+  const headline = c.anomalies.length && c.valid === false ? '' : `<p>${h(c.headline)}</p>`;
+  return `<section id="${id}"><${tag}>${badge(c.valid)} <span class="checker-name">${h(clip(c.name, 80))}</span></${tag}>${headline}${own}${notes}${chart}${c.evidence.map(evidenceTable).join('')}${parts}${raw}</section>`;
 }
 
-const DEFAULT_WINDOW_TITLE = 'Counterexample: the op that could not be linearized (red) and the ops around it';
-
-/** Timelines to draw: a checker's own counterexample window, and those of the checkers it composes. */
-function windowsOf(name: string, r: CheckResult): Array<{ id: string; title: string; window: WindowOp[] }> {
-  const one = (id: string, x: Record<string, unknown>) =>
-    Array.isArray(x.window) && x.window.length
-      ? [{ id, title: typeof x['window-title'] === 'string' ? x['window-title'] : DEFAULT_WINDOW_TITLE, window: x.window as WindowOp[] }]
-      : [];
-  const nested = Object.entries(r).flatMap(([k, sub]) =>
-    sub && typeof sub === 'object' && !Array.isArray(sub) ? one(`timeline-${name}-${k}`, sub as Record<string, unknown>) : []);
-  return [...one(`timeline-${name}`, r), ...nested];
-}
-
-export function renderReport(input: ReportInput): string {
+export function renderReport(input: ReportInput & ReportExtras): string {
   const { test, results, history, perf } = input;
-  const checkers = Object.entries(results).filter(([k, v]) => k !== 'valid' && v && typeof v === 'object') as Array<[string, CheckResult]>;
+  const faults = faultIntervals(history, perf);
+  const ex = (input.explanation as Explanation | undefined) ?? explainResults(results, history, perf);
+  const anomalies = ex.checkers.flatMap((c) => c.anomalies);
+  const p: Page = { index: new Map(anomalies.map((a, i) => [a, i])), specs: {}, input, charts: 0 };
   // Charts over time need real timestamps (imported histories may have none: time = index).
   const timed = history.some((op) => op.time !== op.index);
-  const specs: Record<string, unknown> = timed ? chartSpecs(chartData(history, perf), perf) : {};
+  if (timed) Object.assign(p.specs, chartSpecs(chartData(history, faults), perf));
+  const tl = timelineData(history, pairIndex(history), faults, anomalies, timed);
+  const v = verdictOf(ex.valid);
   const fromRun = test.nodes.length > 0;
-  for (const [n, r] of checkers) for (const w of windowsOf(n, r)) specs[w.id] = timelineSpec(w.window);
-  const v = VERDICT[String(results.valid)] ?? VERDICT.unknown;
-  const title = `${test.name} ${test.runId}`;
-  return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${h(title)} — ${v.text}</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
-header{padding:18px 28px;color:#fff}
-header.valid{background:#1f7a3d}header.invalid{background:#b3261e}header.unknown{background:#8a6d00}
-header h1{margin:0;font-size:26px}header p{margin:4px 0 0;opacity:.9}
-main{padding:8px 28px 40px;max-width:1200px}
-section{background:#fff;border:1px solid #dde1e6;border-radius:6px;padding:12px 18px;margin:16px 0}
-h2{font-size:17px;margin:4px 0 10px}
-.badge{display:inline-block;padding:1px 7px;border-radius:3px;font-size:12px;font-weight:600;color:#fff}
-.badge.valid{background:#1f7a3d}.badge.invalid{background:#b3261e}.badge.unknown{background:#8a6d00}
-ul.summary{list-style:none;padding:0}ul.summary li{margin:4px 0}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:4px 0}dt{color:#5a6272}dd{margin:0}
-table{border-collapse:collapse;font-size:12.5px;margin:4px 0}th,td{border:1px solid #dde1e6;padding:2px 7px;text-align:left}
-th{background:#f0f2f5}pre{background:#f0f2f5;padding:6px;overflow:auto;max-height:300px}.more{color:#5a6272}
-.chart{width:100%}
-</style></head>
-<body>
-<header class="${v.cls}"><h1>${h(test.name)}: ${v.text}</h1>
-<p>${fromRun ? `run ${h(test.runId)} · seed ${h(test.seed)} · ${h(test.nodes.length)} nodes · concurrency ${h(test.concurrency)} · ${h(history.length)} ops · replay with <code>--seed ${h(test.seed)}</code>` : `${h(history.length)} events from ${h(test.runId)} · ${h(test.concurrency)} processes`}</p></header>
-<main>
-<section><h2>Verdict by checker</h2><ul class="summary">${checkers.map(([n, r]) => headline(n, r)).join('')}</ul></section>
-${timed ? `<section><h2>Latency over time</h2><div id="latency" class="chart"></div></section>
-<section><h2>Throughput over time</h2><div id="throughput" class="chart"></div></section>
-<section><h2>Latency quantiles</h2><div id="quantiles" class="chart"></div></section>` : ''}
-${specs.clock ? `<section><h2>Node clock offsets</h2><div id="clock" class="chart"></div></section>` : ''}
-${checkers.map(([n, r]) => `<section id="checker-${h(n)}"><h2>${badge(r.valid)} ${h(n)}</h2>${windowsOf(n, r).map((w) => `<h3>${h(w.title)}</h3><div id="${h(w.id)}" class="chart"></div>`).join('')}${renderValue(r)}</section>`).join('\n')}
-<section><h2>Options</h2>${renderValue(test.opts)}</section>
-</main>
-<script type="application/json" id="specs">${scriptJson(specs)}</script>
-${vegaScripts()}
-<script>
-(function () {
-  var specs = JSON.parse(document.getElementById('specs').textContent);
-  Object.keys(specs).forEach(function (id) {
-    var el = document.getElementById(id);
-    if (el && window.vegaEmbed) vegaEmbed(el, specs[id], { actions: false, renderer: 'svg' }).catch(function (e) { el.textContent = 'chart failed: ' + e; });
+  sectionId = 0;
+
+  // One line per kind of anomaly at the top, with links to the evidence.
+  const seen = new Set<string>();
+  const top = anomalies.filter((a) => {
+    const k = `${a.checker}\u0000${a.type}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
   });
-})();
-</script>
+  const topList = top.length
+    ? `<ol class="anomalies">${top.map((a) => `<li><span class="checker-name">${h(clip(a.checker, 60))}</span> ${h(a.sentence)}${a.count !== undefined && a.count > (a.covers ?? 1) ? ` <span class="more">(${count(a.count)} like it in all)</span>` : ''} <a href="#anomaly-${p.index.get(a)}">evidence</a></li>`).join('')}</ol>`
+    : `<p>No anomalies${ex.valid === true ? '' : ', but not every check could decide'}.</p>`;
+  const sections = ex.checkers.map((c) => checkerSection(c, p, 0)).join('\n');
+  const windowed = tl.ops.length < tl.invocations
+    ? `This report includes ${count(tl.ops.length)} of the ${count(tl.invocations)} operations (those around the anomalies); the full history is in history.jsonl.`
+    : `All ${count(tl.invocations)} operations.`;
+  const charts = timed ? `<section><h2>Latency over time</h2><div id="latency" class="chart"></div></section>
+<section><h2>Throughput over time</h2><div id="throughput" class="chart"></div></section>
+<section><h2>Latency quantiles</h2><div id="quantiles" class="chart"></div></section>
+${p.specs.clock ? '<section><h2>Node clock offsets</h2><div id="clock" class="chart"></div></section>' : ''}` : '';
+  const scripts = [...vegaSources(), scriptText(VIEWER_JS)];
+  const runLine = fromRun
+    ? `run ${h(clip(String(test.runId), 80))} · seed ${h(clip(String(test.seed), 30))} · ${h(count(test.nodes.length))} nodes · concurrency ${h(clip(String(test.concurrency), 12))} · ${h(count(history.length))} history events · replay with <code>--seed ${h(clip(String(test.seed), 30))}</code>`
+    : `${h(count(history.length))} events from ${h(clip(String(test.runId), 120))} · ${h(clip(String(test.concurrency), 12))} processes`;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(scripts)}">
+<title>${h(clip(String(test.name), 100))}: ${v.text}</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>${PAGE_CSS}</style></head>
+<body>
+<header class="${v.cls}"><h1>${h(clip(String(test.name), 100))}: ${v.text}</h1><p>${runLine}</p></header>
+<main>
+<section id="explanations"><h2>${ex.valid === true ? 'What was checked' : ex.valid === false ? 'What went wrong' : 'Why there is no verdict'}</h2>${topList}
+<ul class="summary">${ex.checkers.map((c) => `<li>${badge(c.valid)} <span class="checker-name">${h(clip(c.name, 60))}</span> ${c.valid === false && c.anomalies.length ? anomalyCount(c) : h(c.headline)}</li>`).join('')}</ul></section>
+${sections}
+<section><h2>History timeline</h2><p class="more">${h(windowed)} One row per process; bars run from invocation to completion (blue ok, orange failed, grey indeterminate, dashed never completed); faults shaded behind. Hover over or click an op for its details.</p><div class="timeline" data-history-timeline></div></section>
+${charts}
+<section><h2>Options</h2><pre>${h(rawJson(test.opts, { total: 20_000 }))}</pre></section>
+</main>
+<script type="application/json" id="specs">${scriptJson(Object.fromEntries(Object.entries(p.specs).map(([k, s]) => [k, compileSpec(s as Record<string, unknown>)])))}</script>
+<script type="application/json" id="timeline-data">${scriptJson(tl)}</script>
+${scripts.map((s) => `<script>${s}</script>`).join('\n')}
 </body></html>
 `;
 }

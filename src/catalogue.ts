@@ -6,6 +6,7 @@ import { fullChecker } from '../checkers/index.ts';
 import { chosenSystem, systemsFor } from '../dbs/index.ts';
 import { builtinFamilies, nemesisPackage } from '../nemeses/index.ts';
 import { renderReport } from '../reports/render.ts';
+import { explainResults } from '../reports/explain/index.ts';
 import { workloads } from '../workloads/index.ts';
 import { defineTest, type TestDefinition } from './api/define.ts';
 import type { Catalogue } from './api/resolve.ts';
@@ -58,6 +59,7 @@ export const catalogue: Catalogue = {
   nemesisPackage,
   fullChecker,
   renderReport,
+  explain: explainResults,
   optionOwners,
   booleanOptions: () => {
     optionOwners();

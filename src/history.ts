@@ -17,11 +17,13 @@ export class HistoryRecorder {
 
   /** Appends an op, assigning its index. */
   append(op: Omit<Op, 'index'>): Op {
-    const full = { index: this.ops.length, ...op } as Op;
-    full.index = this.ops.length;
+    // Built field by field: the history's fields only, in the order they are written.
+    const full: Op = { index: this.ops.length, time: op.time, type: op.type, process: op.process, f: op.f, value: op.value };
+    if (op.node !== undefined) full.node = op.node;
+    if (op.error !== undefined) full.error = op.error;
     this.ops.push(full);
     if (this.fd !== null) {
-      this.buf.push(jsonLine(full));
+      this.buf.push(toJson(full));
       if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.flushMs);
     }
     for (const l of this.listeners) l(full);
@@ -47,14 +49,6 @@ export class HistoryRecorder {
   }
 }
 
-/** Reads a history.jsonl written by a run (no validation: see the importer for untrusted files). */
-export function readHistoryJsonl(path: string): Op[] {
-  const text = fs.readFileSync(path, 'utf8');
-  const out: Op[] = [];
-  for (const line of text.split('\n')) if (line.trim()) out.push(JSON.parse(line) as Op);
-  return out;
-}
-
 /** Pairs each invocation with its completion (by process); null when it never completed. */
 export function pairIndex(history: History): Int32Array {
   const pair = new Int32Array(history.length).fill(-1);
@@ -73,13 +67,4 @@ export function pairIndex(history: History): Int32Array {
     }
   }
   return pair;
-}
-
-/** JSON for one op: the fast path, or exact digits when a node answered with an integer beyond 2^53. */
-function jsonLine(op: Op): string {
-  try {
-    return JSON.stringify(op);
-  } catch {
-    return toJson(op);
-  }
 }

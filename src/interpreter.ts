@@ -1,6 +1,10 @@
 // The interpreter (DESIGN.md §4 step 4): one worker per client thread plus one nemesis worker,
 // driven by the generator through the scheduler, until the generator ends or the run is stopped.
 // Every invocation and completion goes into the history as it happens.
+//
+// Cheap per operation, so the engine is never what limits a run: each thread keeps one abort
+// signal for as long as none of its ops times out, and one timer sweeps every in-flight op's
+// deadline, instead of a controller, a timer and a race per op.
 import type { FilledOp, GenLike, Thread } from './generator/index.ts';
 import { POLL_NS, Scheduler } from './generator/scheduler.ts';
 import type { HistoryRecorder } from './history.ts';
@@ -33,70 +37,106 @@ interface Done {
   invoke: Op;
 }
 
+/** A worker's state: its op in flight (if any), when that op times out, the signal it was given. */
+interface Slot {
+  ctl: AbortController;
+  op: Op | null;
+  deadline: number;
+  /** Bumped whenever the op in flight is settled, so a late answer to an earlier op is ignored. */
+  seq: number;
+  sleep: { timer: NodeJS.Timeout; invoke: Op } | null;
+}
+
 export async function interpret(o: InterpreterOptions): Promise<void> {
   const { test, history } = o;
   const sched = new Scheduler(o.generator, test.concurrency, test.seed, true, test.now());
   const done: Done[] = [];
+  let head = 0;
   let wake: (() => void) | null = null;
   const notify = () => {
     const w = wake;
     wake = null;
     w?.();
   };
-  const inflight = new Set<AbortController>();
-  const onStop = () => {
-    sched.stop();
-    for (const c of inflight) c.abort();
-    notify();
+  const slots = new Map<Thread, Slot>();
+  const slot = (t: Thread): Slot => {
+    let s = slots.get(t);
+    if (!s) slots.set(t, (s = { ctl: new AbortController(), op: null, deadline: 0, seq: 0, sleep: null }));
+    return s;
   };
-  o.stop.addEventListener('abort', onStop, { once: true });
-  if (o.stop.aborted) onStop();
-
   const finish = (d: Done) => {
     done.push(d);
     notify();
   };
 
+  /** Gives up on a thread's op in flight: the op is indeterminate, its signal aborted. */
+  const giveUp = (thread: Thread, s: Slot) => {
+    const invoke = s.op!;
+    s.op = null;
+    s.seq++;
+    s.ctl.abort();
+    s.ctl = new AbortController();
+    finish({ thread, completion: { ...invoke, type: 'info', error: { code: ErrorCode.timeout, text: 'timed out' } }, invoke });
+  };
+
+  // One sweep of every deadline, often enough for the op timeout's precision.
+  const tickMs = Math.max(5, Math.min(100, Math.floor(o.opTimeoutMs / 20)));
+  const sweeper = setInterval(() => {
+    const now = performance.now();
+    for (const [t, s] of slots) if (s.op && now >= s.deadline) giveUp(t, s);
+  }, tickMs);
+
+  const onStop = () => {
+    sched.stop();
+    for (const [t, s] of slots) {
+      if (s.op) giveUp(t, s);
+      if (s.sleep) {
+        clearTimeout(s.sleep.timer);
+        finish({ thread: t, completion: null, invoke: s.sleep.invoke });
+        s.sleep = null;
+      }
+    }
+    notify();
+  };
+  o.stop.addEventListener('abort', onStop, { once: true });
+  if (o.stop.aborted) onStop();
+
   const start = (thread: Thread, spec: FilledOp) => {
+    const s = slot(thread);
     if (spec.type === 'sleep') {
       const invoke: Op = { index: -1, time: test.now(), type: 'sleep' as OpType, process: spec.process, f: 'sleep', value: spec.value };
       sched.started(thread, invoke);
-      const t = setTimeout(() => finish({ thread, completion: null, invoke }), Number(spec.value) * 1000);
-      // A stop cuts sleeps short too.
-      o.stop.addEventListener('abort', () => { clearTimeout(t); finish({ thread, completion: null, invoke }); }, { once: true });
+      const timer = setTimeout(() => {
+        s.sleep = null;
+        finish({ thread, completion: null, invoke });
+      }, Number(spec.value) * 1000);
+      s.sleep = { timer, invoke };
       return;
     }
     const invoke = history.append({ time: test.now(), type: 'invoke', process: spec.process, f: spec.f, value: spec.value ?? null });
     sched.started(thread, invoke);
-    void run(thread, invoke).then((completion) => finish({ thread, completion, invoke }));
-  };
-
-  const run = async (thread: Thread, invoke: Op): Promise<Completion> => {
-    const ctl = new AbortController();
-    inflight.add(ctl);
-    const timeoutMs = thread === 'nemesis' ? (o.nemesisTimeoutMs ?? 120_000) : o.opTimeoutMs;
-    const timer = setTimeout(() => ctl.abort(), timeoutMs);
-    const aborted = new Promise<'aborted'>((res) => ctl.signal.addEventListener('abort', () => res('aborted'), { once: true }));
+    s.op = invoke;
+    s.deadline = performance.now() + (thread === 'nemesis' ? (o.nemesisTimeoutMs ?? 120_000) : o.opTimeoutMs);
+    const seq = ++s.seq;
+    const signal = s.ctl.signal;
+    const settle = (completion: Completion) => {
+      if (s.seq !== seq) return; // given up on already: a late answer
+      s.op = null;
+      s.seq++;
+      finish({ thread, completion, invoke });
+    };
+    let work: Promise<Completion>;
     try {
-      const work: Promise<Completion> =
-        thread === 'nemesis'
-          ? o.nemesis!.invoke(test, invoke)
-          : o.pool.client(thread).then((c) => c.invoke(test, invoke, ctl.signal));
-      // A client that ignores the signal must not hold the run: the op becomes indeterminate.
-      const r = await Promise.race([work, aborted]);
-      if (r === 'aborted') return { ...invoke, type: 'info', error: { code: ErrorCode.timeout, text: 'timed out' } };
-      return r;
+      work = thread === 'nemesis' ? o.nemesis!.invoke(test, invoke) : o.pool.client(thread).then((c) => c.invoke(test, invoke, signal));
     } catch (e) {
-      return { ...invoke, type: 'info', error: { text: errorMessage(e) } };
-    } finally {
-      clearTimeout(timer);
-      inflight.delete(ctl);
+      work = Promise.reject(e);
     }
+    work.then(settle, (e: unknown) => settle({ ...invoke, type: 'info', error: { text: errorMessage(e) } }));
   };
 
   const drain = () => {
-    while (done.length) {
-      const d = done.shift()!;
+    while (head < done.length) {
+      const d = done[head++];
       if (d.completion === null) {
         sched.completed(d.thread, { ...d.invoke, time: test.now() });
         continue;
@@ -104,16 +144,14 @@ export async function interpret(o: InterpreterOptions): Promise<void> {
       const c = d.completion;
       const type: OpType = c.type === 'invoke' ? 'info' : c.type;
       const op = history.append({
-        ...c,
-        time: test.now(),
-        type,
-        process: d.invoke.process,
-        f: d.invoke.f,
-        ...(c.error !== undefined ? { error: toOpError(c.error) } : {}),
-      } as Omit<Op, 'index'>);
+        time: test.now(), type, process: d.invoke.process, f: d.invoke.f, value: c.value,
+        node: c.node, error: c.error === undefined ? undefined : toOpError(c.error),
+      });
       sched.completed(d.thread, op);
       if (type === 'info' && typeof d.thread === 'number') o.pool.reopen(d.thread);
     }
+    done.length = 0;
+    head = 0;
   };
 
   try {
@@ -129,7 +167,7 @@ export async function interpret(o: InterpreterOptions): Promise<void> {
       // Wait for a completion, the next op's time, or a poll tick (generators may be waiting on time).
       const waitNs = d.until === null ? POLL_NS : Math.min(d.until - now, POLL_NS);
       await new Promise<void>((resolve) => {
-        if (done.length) return resolve();
+        if (head < done.length) return resolve();
         const t = setTimeout(() => {
           wake = null;
           resolve();
@@ -141,6 +179,7 @@ export async function interpret(o: InterpreterOptions): Promise<void> {
       });
     }
   } finally {
+    clearInterval(sweeper);
     o.stop.removeEventListener('abort', onStop);
   }
 }

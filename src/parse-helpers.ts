@@ -28,14 +28,9 @@ export function setOwn(obj: Record<string, unknown>, key: string, value: unknown
   else obj[key] = value;
 }
 
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\u2028\u2029]/gu;
-
-/** A value quoted for a one-line message: shortText (escaped, truncated with its length shown),
- *  with invisible characters escaped as well — format characters such as a byte-order mark or a
- *  right-to-left override, private-use, unassigned and lone surrogate code points — so a message
- *  shows exactly what the input holds and cannot rearrange the terminal. */
+/** A value quoted for a one-line message (see shortText). */
 export function quote(v: unknown, max = 60): string {
-  return shortText(v, max).replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return shortText(v, max);
 }
 
 /** A copy of a long string cut from a block of text, so that keeping the value does not keep the

@@ -1,6 +1,7 @@
 // The engine's own options: how long, how many clients, how fast, which faults, where results go.
 // Options of providers, nemeses, workloads and systems are declared by those parts themselves.
 import type { OptionSpec } from './options.ts';
+import { outputFileProblem, storeProblem } from './store.ts';
 
 /** Client workers: a number, or `Nn` for N per node. Resolved against the node count. */
 export function parseConcurrency(value: string, nodeCount: number): number | null {
@@ -31,7 +32,8 @@ export function engineOptions(nemesisNames: readonly string[], providerNames: re
     { name: 'nemesisInterval', type: 'number', default: 5, above: 0, unit: 's', description: 'Seconds between starting a fault and undoing it (and between faults)' },
     { name: 'recoveryTime', type: 'number', default: 3, min: 0, unit: 's', description: 'Seconds to wait after the faults are undone before final operations' },
     { name: 'seed', type: 'integer', min: 0, max: 4294967295, defaultText: 'random', description: 'Replay the operation stream and fault schedule of an earlier run' },
-    { name: 'store', type: 'string', default: 'store', description: 'Directory for run results' },
+    { name: 'store', type: 'string', default: 'store', description: 'Directory for run results', validate: (v) => storeProblem(String(v)) },
+    { name: 'junit', type: 'string', description: 'Also write the verdicts as JUnit XML to this file (a testsuite per run, a testcase per checker)', validate: (v) => outputFileProblem(String(v)) },
     { name: 'testCount', type: 'integer', default: 1, min: 1, max: 100_000, description: 'Run the test this many times (seeds seed, seed+1, ...); the exit code is the worst' },
     { name: 'leaveDbRunning', type: 'boolean', default: false, description: 'Leave the system running on its nodes after the run, to inspect it (docker and ssh nodes)' },
   ];

@@ -4,16 +4,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { any, clients, eachThread, nemesis, phases, sleep, stagger, timeLimit, type GenLike } from './generator/index.ts';
+import { any, clients, eachThread, nemesis, once, phases, stagger, timeLimit, type GenLike } from './generator/index.ts';
+import { MAX_TIMER_MS } from './options.ts';
 import { HistoryRecorder } from './history.ts';
 import { interpret, type WorkerPool } from './interpreter.ts';
 import { FileLogger, type Level } from './log.ts';
 import { Rng } from './rng.ts';
 import { createRunDir, updateLatest, writeJson } from './store.ts';
 import { packageVersion } from './util/paths.ts';
+import { summarize, type RunExplanation, type Summary } from './summary.ts';
 import { RunAbortedError, errorMessage } from './errors.ts';
 import type {
-  CheckResult, Checker, Client, ClientFactory, Cluster, Db, History, NemesisPackage, Op, PerfBand, Provider, RunOptions, TestInfo, Workload,
+  CheckResult, Checker, Client, ClientFactory, Cluster, Db, History, Nemesis, NemesisPackage, NodeFailure, Op, PerfBand, Provider, RunOptions, TestInfo, Workload,
 } from './types.ts';
 
 /** A test ready to run: every part chosen, configured and checked (src/api/resolve.ts). */
@@ -29,6 +31,11 @@ export interface ResolvedTest {
   /** The workload's checker composed with the checks every run gets. */
   checker: Checker;
   renderReport(input: ReportInput): string;
+  /** The results in words: a headline for the run and for each checker. */
+  explain(results: CheckResult, history: History, perf: readonly PerfBand[]): RunExplanation;
+  /** Where the test came from, so a stored run can be re-checked: a built-in test's name, or the
+   *  absolute path of its module (null when it was made in code). */
+  source?: string | null;
 }
 
 export interface ReportInput {
@@ -36,6 +43,8 @@ export interface ReportInput {
   history: History;
   results: CheckResult;
   perf: readonly PerfBand[];
+  /** The results explained (made once per run, for the summary, JUnit and the report alike). */
+  explanation?: RunExplanation;
 }
 
 export interface RunUi {
@@ -50,11 +59,36 @@ export interface RunUi {
 export interface RunOutcome {
   valid: CheckResult['valid'];
   results: CheckResult;
+  /** The results in words: the run's headline and each checker's. */
+  explanation: RunExplanation;
+  /** What summary.json says. */
+  summary: Summary;
   dir: string;
   reportPath: string;
   seed: number;
   interrupted: boolean;
   history: History;
+}
+
+/** The nemesis op that waits out --recovery-time: its completion marks the start of the final phase. */
+export const RECOVER = 'recover';
+
+/** The run's nemesis: the faults' own, plus the recovery wait. */
+function withRecovery(n: Nemesis): Nemesis {
+  const self: Nemesis = {
+    fs: new Set([...n.fs, RECOVER]),
+    setup: async (test) => {
+      await n.setup(test);
+      return self;
+    },
+    async invoke(test, op) {
+      if (op.f !== RECOVER) return n.invoke(test, op);
+      await new Promise((r) => setTimeout(r, Number(op.value) * 1000));
+      return { ...op, type: 'info' };
+    },
+    teardown: (test) => n.teardown(test),
+  };
+  return self;
 }
 
 /** Builds a generator for the whole run: main phase with faults, final phase, final reads. */
@@ -67,8 +101,8 @@ export function runGenerator(workload: Workload, pkg: NemesisPackage, opts: RunO
     main,
     pkg.finalGenerator ? nemesis(pkg.finalGenerator) : null,
     // Faults undone, the system gets time to recover (and replicas to converge) before the final
-    // operations, as Maelstrom always gives it.
-    workload.finalGenerator && opts.recoveryTime > 0 ? nemesis(sleep(opts.recoveryTime)) : null,
+    // operations, as Maelstrom always gives it. Recorded, so checkers see where the final phase begins.
+    workload.finalGenerator && opts.recoveryTime > 0 ? nemesis(once({ f: RECOVER, value: opts.recoveryTime })) : null,
     workload.finalGenerator ? clients(workload.finalGenerator) : null,
   );
 }
@@ -92,9 +126,10 @@ export async function runTest(t: ResolvedTest, ui: RunUi = {}, stop?: AbortSigna
   };
   const pkg = t.nemesis;
   ui.onBands?.(pkg.perf);
+  const started = new Date().toISOString();
   writeJson(path.join(run.dir, 'test.json'), {
-    name: test.name, runId: test.runId, seed: opts.seed, nodes, concurrency: opts.concurrency, opts,
-    versions: { 'jepsen-ts': packageVersion(), node: process.version }, started: new Date().toISOString(),
+    name: test.name, runId: test.runId, seed: opts.seed, nodes, concurrency: opts.concurrency, source: t.source ?? null, opts,
+    versions: { 'jepsen-ts': packageVersion(), node: process.version }, started,
   });
   updateLatest(run);
   log.info(`run ${test.runId}: ${t.name} (${workload.name} workload) on ${db.name}, provider ${t.provider.name}, seed ${opts.seed}`);
@@ -148,8 +183,9 @@ export async function runTest(t: ResolvedTest, ui: RunUi = {}, stop?: AbortSigna
 
     ui.onPhase?.('running');
     await interpret({
-      test, generator: runGenerator(workload, pkg, opts), pool, nemesis: pkg.nemesis, history,
+      test, generator: runGenerator(workload, pkg, opts), pool, nemesis: withRecovery(pkg.nemesis), history,
       opTimeoutMs: opts.opTimeout * 1000, stop: interrupt.signal,
+      nemesisTimeoutMs: Math.min(MAX_TIMER_MS, Math.max(120_000, (opts.recoveryTime + 60) * 1000)),
     });
   } catch (e) {
     failure = e;
@@ -167,25 +203,42 @@ export async function runTest(t: ResolvedTest, ui: RunUi = {}, stop?: AbortSigna
   }
 
   ui.onPhase?.('checking');
-  const results = await t.checker.check(test, history.ops, { ...opts });
+  // What the nodes did wrong (a crash, a protocol violation) stopped the run: not an interruption.
   const failures = cluster?.failures?.list() ?? [];
+  const outcome = await checkRun(t, test, history.ops, run.dir, () => (interrupt.signal.aborted && failures.length === 0) || stop?.aborted === true, started, failures);
+  log.info(`verdict: ${outcome.valid}`);
+  log.close();
+  return outcome;
+}
+
+/**
+ * Checks a run's history and writes what a run leaves: results.json and report.html. Used at the
+ * end of a run and by `analyze` (a stored run re-checked, perhaps with other options).
+ * `interrupted` is asked after checking: a Ctrl-C that came while checking counts too.
+ */
+export async function checkRun(
+  t: ResolvedTest, test: TestInfo, history: History, dir: string, interrupted: () => boolean, started: string | null, failures: readonly NodeFailure[] = [],
+): Promise<RunOutcome> {
+  const results = await t.checker.check(test, history, { ...t.opts });
   if (failures.length) {
     // The nodes' own faults: at best unknown (exit 2), invalid if a checker found an anomaly too.
     const more = failures.length > 1 ? ` (and ${failures.length - 1} more: see results.json)` : '';
     (results as Record<string, unknown>).nodes = { valid: 'unknown', error: `${failures[0].text}${more}`, failures };
     if (results.valid === true) results.valid = 'unknown';
   }
-  const interrupted = interrupt.signal.aborted && failures.length === 0;
-  if (interrupted && results.valid === true) {
-    results.valid = 'unknown';
+  const stopped = interrupted();
+  if (stopped) {
     (results as Record<string, unknown>).interrupted = true;
+    if (results.valid === true) results.valid = 'unknown';
   }
-  writeJson(path.join(run.dir, 'results.json'), results);
-  const reportPath = path.join(run.dir, 'report.html');
-  fs.writeFileSync(reportPath, t.renderReport({ test: { ...test, opts }, history: history.ops, results, perf: pkg.perf }));
-  log.info(`verdict: ${results.valid}`);
-  log.close();
-  return { valid: results.valid, results, dir: run.dir, reportPath, seed: opts.seed, interrupted, history: history.ops };
+  const perf = t.nemesis.perf;
+  const explanation = t.explain(results, history, perf);
+  const summary = summarize({ test: test.name, runId: test.runId, seed: t.opts.seed, opts: t.opts, history, explanation, valid: results.valid, interrupted: stopped, started });
+  writeJson(path.join(dir, 'results.json'), results);
+  writeJson(path.join(dir, 'summary.json'), summary);
+  const reportPath = path.join(dir, 'report.html');
+  fs.writeFileSync(reportPath, t.renderReport({ test: { ...test, opts: t.opts }, history, results, perf, explanation }));
+  return { valid: results.valid, results, explanation, summary, dir, reportPath, seed: t.opts.seed, interrupted: stopped, history };
 }
 
 /** Teardown never throws: each step is attempted, and failures are logged. */

@@ -94,3 +94,16 @@ test('defineTest refuses what is not a test, in one sentence', async () => {
   assert.throws(() => defineTest({ name: 'x', workload: workloads.counter(), options: [{ name: 'Bad-Name', type: 'string', description: '' }] }), /not camelCase/);
   await assert.rejects(run({ name: 'x' } as never), /run\(\) takes a test made by defineTest/);
 });
+
+test('a Ctrl-C that arrives while checking still ends the run as interrupted, never valid', async () => {
+  const stop = new AbortController();
+  const base = workloads.counter();
+  const t = defineTest({
+    name: 'stop-while-checking', client: memCounter(true).client,
+    workload: { ...base, configure: undefined, checker: { check: async (test, h, o) => { stop.abort(); return base.checker.check(test, h, o); } } },
+  });
+  const r = await run(t, { ...quick, store: tempStore() }, { signal: stop.signal });
+  assert.equal(r.interrupted, true);
+  assert.equal(r.valid, 'unknown');
+  assert.equal((r.results as { interrupted?: boolean }).interrupted, true);
+});

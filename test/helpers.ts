@@ -14,14 +14,22 @@ export interface CliResult {
   store: string;
 }
 
+const made: string[] = [];
+process.on('exit', () => {
+  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A store for one test's runs, removed when the test process exits. */
 export function tempStore(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-store-'));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-store-'));
+  made.push(d);
+  return d;
 }
 
 export function cli(args: string[], opts: { store?: string; timeoutMs?: number } = {}): Promise<CliResult> {
   const store = opts.store ?? tempStore();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args, ...(args[0] === 'run' ? ['--store', store] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args, ...(args[0] === 'run' && !args.includes('--store') ? ['--store', store] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

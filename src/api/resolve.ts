@@ -7,8 +7,9 @@ import { flagOf, mergeSpecs, resolveOptions, type OptionSpec, type OptionValues 
 import { engineOptions, ENGINE, parseConcurrency } from '../run-options.ts';
 import type { ResolvedTest } from '../run.ts';
 import type { ReportInput } from '../run.ts';
+import type { RunExplanation } from '../summary.ts';
 import type {
-  Checker, ClientFactory, Configurable, Db, FaultFamily, NemesisPackage, PerfBand, Provider, RefusalContext, RunOptions, Workload,
+  CheckResult, History, Checker, ClientFactory, Configurable, Db, FaultFamily, NemesisPackage, PerfBand, Provider, RefusalContext, RunOptions, Workload,
 } from '../types.ts';
 import type { TestDefinition } from './define.ts';
 
@@ -19,6 +20,7 @@ export interface Catalogue {
   nemesisPackage(families: readonly FaultFamily[], opts: RunOptions): NemesisPackage;
   fullChecker(workload: Workload, perf: readonly PerfBand[]): Checker;
   renderReport(input: ReportInput): string;
+  explain(results: CheckResult, history: History, perf: readonly PerfBand[]): RunExplanation;
   /** For refusals: every option some built-in part declares, and which parts declare it. */
   optionOwners(): ReadonlyMap<string, readonly string[]>;
   /** Every boolean option a built-in part declares (the command-line tokenizer must know them). */
@@ -46,6 +48,8 @@ const words = (xs: readonly string[]) => (xs.length <= 1 ? xs.join('') : `${xs.s
 export interface ResolveOptions {
   /** Values came from the command line: strings to coerce, repeated flags as arrays. */
   fromCli?: boolean;
+  /** Where the test came from (see ResolvedTest.source). */
+  source?: string | null;
 }
 
 /** The option specs a run of this test accepts, given the values known so far, by part. */
@@ -161,5 +165,7 @@ export function resolveTest(def: TestDefinition, given: OptionValues, cat: Catal
     provider: prov,
     checker: cat.fullChecker(workload, nemesis.perf),
     renderReport: cat.renderReport,
+    explain: cat.explain,
+    source: o.source ?? null,
   };
 }

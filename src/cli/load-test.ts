@@ -42,6 +42,11 @@ async function shareThisInstance(): Promise<void> {
   registerTsxCjs();
 }
 
+/** How a stored run names its test: a built-in's name, or a module's absolute path. */
+export function testSource(target: string): string {
+  return isModulePath(target) ? path.resolve(target) : target;
+}
+
 export async function loadTest(target: string): Promise<TestDefinition> {
   if (!isModulePath(target)) {
     const t = builtinTests.get(target);

@@ -1,42 +1,49 @@
 // The command line (bin/jepsen-ts.js loads the compiled copy of this file). Bad input gets one
 // sentence and exit 254; a crash of jepsen-ts itself exit 255 (DESIGN.md §1).
 import yargs from 'yargs';
-import { checkLinearizable, isModelPath } from '../../checkers/linearizable/index.ts';
 import { MODELS } from '../../checkers/linearizable/models.ts';
-import { renderReport } from '../../reports/render.ts';
-import { checkCommand } from '../check-command.ts';
+import { checkCommand } from './check-command.ts';
 import { cleanCommand, imagesBuildCommand } from '../docker-commands.ts';
 import { EXIT, UsageError, errorMessage, isUserFacing } from '../errors.ts';
 import { runCommand } from './run-command.ts';
+import { analyzeCommand } from './analyze-command.ts';
+import { serveCommand } from './serve-command.ts';
+import { coerce, type OptionSpec } from '../options.ts';
 
-const checkRegistry = {
-  models: Object.keys(MODELS),
-  isModelPath,
-  check: checkLinearizable,
-  renderReport,
-};
+const CHECK_TIMEOUT: OptionSpec = { name: 'checkTimeout', type: 'number', above: 0, unit: 's', description: '' };
+const PORT: OptionSpec = { name: 'port', type: 'integer', min: 0, max: 65535, description: '' };
+const JOBS: OptionSpec = { name: 'jobs', type: 'integer', min: 1, max: 256, description: '' };
 
 async function dispatch(args: string[]): Promise<number> {
   // `run` parses its own options: which ones exist depends on the test it runs.
   if (args[0] === 'run') return runCommand(args.slice(1));
+  if (args[0] === 'analyze') return analyzeCommand(args.slice(1));
   let code: number = EXIT.valid;
-  await yargs(args)
+  // yargs drops a lone "-" (standard input, for check): carry it through under another name.
+  const STDIN = '\u0000stdin';
+  await yargs(args.map((a) => (a === '-' ? STDIN : a)))
     .scriptName('jepsen-ts')
     .usage('$0 <command> [options]')
     .command('run <test>', 'Run a test: a cluster, a workload, faults, a verdict and a report (`run <test> --help` lists its options)')
-    .command('check <file>', 'Check a history (Jepsen EDN or history.jsonl) for linearizability', (y) =>
+    .command('analyze [dir]', 'Re-check a stored run (default store/latest), with today\'s checkers or other options; rewrites its results and report')
+    .command('check <files..>', 'Check histories (Jepsen EDN or history.jsonl; files, directories, globs, - for standard input) for linearizability', (y) =>
       y
-        .positional('file', { type: 'string', describe: 'History file: .edn (Jepsen) or .jsonl (jepsen-ts)' })
-        .option('model', { type: 'string', demandOption: 'Name a model with --model.', describe: `${checkRegistry.models.join(', ')}, or a path to a model module` })
+        .positional('files', { type: 'string', array: true, describe: 'History files (.edn, .jsonl), directories of them, globs, or - (standard input)' })
+        .option('model', { type: 'string', demandOption: 'Name a model with --model.', describe: `${Object.keys(MODELS).join(', ')}, or a path to a model module` })
         .option('init', { type: 'string', describe: 'Initial model state as JSON (e.g. 0)' })
         .option('json', { type: 'boolean', default: false, describe: 'Print the result as JSON' })
-        .option('check-timeout', { type: 'number', describe: 'Seconds before giving up (verdict unknown)' })
-        .option('report', { type: 'string', describe: 'Also write a standalone HTML report here' }),
+        .option('check-timeout', { type: 'string', default: '60', describe: 'Seconds each history may take before its verdict is unknown' })
+        .option('jobs', { type: 'string', default: '1', describe: 'Histories checked at once (worker threads)' })
+        .option('independent', { type: 'boolean', default: false, describe: "Client ops' values are Jepsen independent [key value] tuples" })
+        .option('report', { type: 'string', describe: 'Also write a standalone HTML report here (a directory when checking several histories)' })
+        .option('junit', { type: 'string', describe: 'Also write the verdicts as JUnit XML here (a testsuite per history)' }),
       async (argv) => {
-        code = await checkCommand(
-          { file: String(argv.file), model: String(argv.model), init: argv.init, json: Boolean(argv.json), checkTimeout: argv.checkTimeout, report: argv.report },
-          checkRegistry,
-        );
+        code = await checkCommand({
+          files: (argv.files as string[]).map((f) => (String(f) === STDIN ? '-' : String(f))), model: String(argv.model), init: argv.init === undefined ? undefined : String(argv.init),
+          json: Boolean(argv.json), report: argv.report === undefined ? undefined : String(argv.report), independent: Boolean(argv.independent),
+          junit: argv.junit === undefined ? undefined : String(argv.junit),
+          checkTimeout: coerce(CHECK_TIMEOUT, argv.checkTimeout) as number, jobs: coerce(JOBS, argv.jobs) as number,
+        });
       })
     .command('images <action>', 'Docker provider: build the node image (cached by the content of docker/)', (y) =>
       y
@@ -46,10 +53,18 @@ async function dispatch(args: string[]): Promise<number> {
       async (argv) => {
         code = await imagesBuildCommand({ force: Boolean(argv.force), quiet: Boolean(argv.quiet) });
       })
+    .command('serve', 'Browse the stored runs and their reports over HTTP (loopback only unless --host says otherwise)', (y) =>
+      y
+        .option('store', { type: 'string', default: 'store', describe: 'The store to serve' })
+        .option('port', { type: 'string', default: '8080', describe: 'Port (0 picks a free one)' })
+        .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' }),
+      async (argv) => {
+        code = await serveCommand({ store: String(argv.store), port: coerce(PORT, argv.port) as number, host: String(argv.host) });
+      })
     .command('clean', 'Docker provider: remove every container and network labelled jepsen-ts', (y) => y, async () => {
       code = await cleanCommand();
     })
-    .demandCommand(1, 'Name a command: run, check, images or clean.')
+    .demandCommand(1, 'Name a command: run, analyze, check, serve, images or clean.')
     .strict()
     .help()
     .version(false)

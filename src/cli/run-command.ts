@@ -12,8 +12,9 @@ import { freshSeed } from '../rng.ts';
 import { runTest, type RunOutcome } from '../run.ts';
 import type { CheckResult } from '../types.ts';
 import { shortText } from '../util/values.ts';
-import { loadTest } from './load-test.ts';
-import { exitCodeFor, summary } from './summary.ts';
+import { loadTest, testSource } from './load-test.ts';
+import { exitCodeFor, runsTable, summary } from './summary.ts';
+import { runSuite, writeJunit } from './junit-files.ts';
 
 interface Parsed {
   target: string | undefined;
@@ -23,7 +24,7 @@ interface Parsed {
 
 /** Splits argv into the target and the given flags (camelCase names, string values; a repeated
  *  flag gives an array, which the option layer refuses unless the option is repeatable). */
-function parse(args: string[], booleans: readonly string[]): Parsed {
+export function parseArgs(args: string[], booleans: readonly string[]): Parsed {
   const raw = Parser(args, {
     boolean: [...booleans.map((b) => flagOf(b).slice(2)), 'help'],
     alias: { help: ['h'] },
@@ -33,7 +34,7 @@ function parse(args: string[], booleans: readonly string[]): Parsed {
     },
   }) as Record<string, unknown> & { _: Array<string | number> };
   const positionals = raw._.map(String);
-  if (positionals.length > 1) throw new UsageError(`Unexpected argument ${shortText(positionals[1], 40)}: \`run\` takes one test (a built-in name or a module path) and options.`);
+  if (positionals.length > 1) throw new UsageError(`Unexpected argument ${shortText(positionals[1], 40)}: give one test (or run directory) and options.`);
   const given: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
     if (k === '_' || k === 'help' || k === 'h' || k === '$0') continue;
@@ -72,7 +73,7 @@ function helpText(def: TestDefinition, given: Record<string, unknown>): string {
 }
 
 export async function runCommand(args: string[]): Promise<number> {
-  const first = parse(args, catalogueBooleans());
+  const first = parseArgs(args, catalogueBooleans());
   if (first.target === undefined) {
     if (first.help) {
       process.stdout.write('Usage: jepsen-ts run <test> [options]\n\n<test> is a built-in test (counter, register, lock, queue, cache) or the path to a test module (./my-test.ts).\n`jepsen-ts run <test> --help` lists the options of that test.\n');
@@ -83,12 +84,13 @@ export async function runCommand(args: string[]): Promise<number> {
   const def = await loadTest(first.target);
   // Parse again knowing every boolean flag of this test.
   const specs = mergeSpecs(applicableOptions(def, {}, catalogue, { fromCli: true }));
-  const { given, help } = parse(args, [...allBooleans(specs), ...catalogueBooleans()]);
+  const { given, help } = parseArgs(args, [...allBooleans(specs), ...catalogueBooleans()]);
   if (help) {
     process.stdout.write(helpText(def, given));
     return EXIT.valid;
   }
-  const base = resolveTest(def, { ...given, seed: given.seed ?? String(freshSeed()) }, catalogue, { fromCli: true });
+  const source = testSource(first.target);
+  const base = resolveTest(def, { ...given, seed: given.seed ?? String(freshSeed()) }, catalogue, { fromCli: true, source });
   const testCount = Number(base.opts.testCount);
 
   const stop = new AbortController();
@@ -99,16 +101,17 @@ export async function runCommand(args: string[]): Promise<number> {
       process.stderr.write('\nInterrupted: stopping the run and tearing down (Ctrl-C again to quit at once)...\n');
       stop.abort();
     } else {
-      process.exit(130); // the exit hooks still kill every node process
+      process.exit(EXIT.unknown); // the exit hooks still kill every node process
     }
   };
   process.on('SIGINT', onSigint);
   process.on('SIGTERM', onSigint);
   const valids: Array<CheckResult['valid']> = [];
+  const outcomes: RunOutcome[] = [];
   try {
     for (let i = 0; i < testCount && !stop.signal.aborted; i++) {
       const seed = (base.opts.seed + i) >>> 0;
-      const t = i === 0 ? base : resolveTest(def, { ...given, seed: String(seed) }, catalogue, { fromCli: true });
+      const t = i === 0 ? base : resolveTest(def, { ...given, seed: String(seed) }, catalogue, { fromCli: true, source });
       const o = t.opts;
       const system = t.db.name === 'none' ? '' : ` on ${t.db.name}`;
       process.stdout.write(`Running ${t.name}${system} with ${o.nodeCount} nodes, nemesis ${o.nemesis.join(',') || 'none'}, seed ${seed}${testCount > 1 ? ` (test ${i + 1} of ${testCount})` : ''}\n`);
@@ -120,12 +123,16 @@ export async function runCommand(args: string[]): Promise<number> {
         progress.stop();
       }
       process.stdout.write(`${summary(outcome)}\n`);
+      if (testCount > 1) process.stdout.write(`Run ${i + 1} of ${testCount}: ${outcome.summary.verdict}, seed ${seed}: ${outcome.explanation.headline}\n\n`);
       valids.push(outcome.interrupted && outcome.valid === true ? 'unknown' : outcome.valid);
+      outcomes.push(outcome);
     }
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);
+    if (base.opts.junit && outcomes.length) writeJunit(String(base.opts.junit), outcomes.map(runSuite));
   }
+  if (testCount > 1) process.stdout.write(`${runsTable(outcomes)}\n`);
   if (stop.signal.aborted && valids.length === 0) return EXIT.unknown;
   return exitCodeFor(valids);
 }

@@ -36,7 +36,8 @@ export function summary(out: RunOutcome): string {
     lines.push(`  ${name.padEnd(12)} ${word(res.valid)}${extra.length ? ` (${extra.join('; ')})` : ''}`);
   }
   const verdict = out.interrupted && out.valid !== false ? 'Interrupted: no anomalies in what was recorded, but the run did not finish.' : out.valid === true ? 'Everything looks good! ヽ(‘ー`)ノ' : out.valid === false ? 'Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻' : 'Errors occurred during analysis, but no anomalies found. ಠ~ಠ';
-  return [`Verdict: ${word(out.valid)}${out.interrupted ? ' (interrupted)' : ''}`, ...lines, verdict, `Report: ${out.reportPath}`, `Seed: ${out.seed} (replay with --seed ${out.seed})`].join('\n');
+  const why = out.valid === true ? [] : [`  ${out.explanation.headline}`];
+  return [`Verdict: ${word(out.valid)}${out.interrupted ? ' (interrupted)' : ''}`, ...lines, ...why, verdict, `Report: ${out.reportPath}`, `Seed: ${out.seed} (replay with --seed ${out.seed})`].join('\n');
 }
 
 export function exitCodeFor(valids: Array<CheckResult['valid']>): number {
@@ -45,3 +46,12 @@ export function exitCodeFor(valids: Array<CheckResult['valid']>): number {
   return EXIT.valid;
 }
 
+
+/** The final table of a --test-count run: one row per run (seed, verdict, headline). */
+export function runsTable(outs: readonly RunOutcome[]): string {
+  const rows = outs.map((o, i) => [String(i + 1), String(o.seed), o.summary.verdict, o.explanation.headline]);
+  const w = [3, Math.max(4, ...rows.map((r) => r[1].length)), 7];
+  const line = (r: string[]) => `${r[0].padEnd(w[0])}  ${r[1].padEnd(w[1])}  ${r[2].padEnd(w[2])}  ${r[3].length > 160 ? `${r[3].slice(0, 157)}...` : r[3]}`;
+  const counts = ['valid', 'invalid', 'unknown'].map((v) => `${outs.filter((o) => o.summary.verdict === v).length} ${v}`).join(', ');
+  return [`${outs.length} runs: ${counts}`, line(['run', 'seed', 'verdict', 'headline']), ...rows.map(line)].join('\n');
+}

@@ -22,7 +22,8 @@ class Mix implements Gen {
     return null;
   }
   update(ctx: GenContext, event: Op): Gen {
-    return new Mix(this.gens.map((g) => g.update(ctx, event)));
+    const gens = updateAll(this.gens, ctx, event);
+    return gens === this.gens ? this : new Mix(gens);
   }
 }
 export const mix = (gens: readonly GenLike[]): Gen => new Mix(gens.map(toGen));
@@ -36,35 +37,71 @@ class Any implements Gen {
     let bestGen: Gen = this;
     // A child that ended is dropped (restricted children such as clients() or nemesis() only say
     // so when asked for one of their own threads). A child that is pending keeps what it learned.
-    const next: Gen[] = [];
-    let changed = false;
-    for (const g of this.gens) {
+    // The children's successors, copied only once one of them changes (most asks change nothing).
+    let next: Gen[] | null = null;
+    const gens = this.gens;
+    for (let i = 0; i < gens.length; i++) {
+      const g = gens[i];
       const r = g.op(ctx);
       if (r === null) {
-        changed = true;
+        next ??= gens.slice(0, i);
         continue;
       }
       if (r[0] === PENDING) {
-        next.push(r[1]);
-        changed ||= r[1] !== g;
+        if (r[1] !== g) next ??= gens.slice(0, i);
+        next?.push(r[1]);
         continue;
       }
-      next.push(g);
+      next?.push(g);
       if (best === null || r[0].time < best.time) {
         best = r[0];
-        bestI = next.length - 1;
+        bestI = next ? next.length - 1 : i;
         bestGen = r[1];
       }
     }
-    if (next.length === 0) return null;
-    if (best === null) return [PENDING, changed ? new Any(next) : this];
-    return [best, new Any(replaceAt(next, bestI, bestGen))];
+    const kept = next ?? gens;
+    if (kept.length === 0) return null;
+    if (best === null) return [PENDING, next ? new Any(next) : this];
+    return [best, bestGen === kept[bestI] && !next ? this : new Any(replaceAt(kept, bestI, bestGen))];
   }
   update(ctx: GenContext, event: Op): Gen {
-    return new Any(this.gens.map((g) => g.update(ctx, event)));
+    const gens = updateAll(this.gens, ctx, event);
+    return gens === this.gens ? this : new Any(gens);
   }
 }
 export const any = (...gens: GenLike[]): Gen => new Any(gens.map(toGen));
+
+/** Every generator's update, or the same array when none of them changed (so no allocation). */
+function updateAll(gens: readonly Gen[], ctx: GenContext, event: Op): readonly Gen[] {
+  let out: Gen[] | null = null;
+  for (let i = 0; i < gens.length; i++) {
+    const u = gens[i].update(ctx, event);
+    if (u !== gens[i]) (out ??= gens.slice())[i] = u;
+  }
+  return out ?? gens;
+}
+
+/** The threads matching a predicate, per threads array (the same array every time it is asked). */
+const narrowedThreads = new WeakMap<readonly Thread[], WeakMap<(t: Thread) => boolean, readonly Thread[]>>();
+
+/** A context seen through OnThreads: threads and free list only the matching threads, computed
+ *  when asked (most generators never ask). */
+class NarrowedContext implements GenContext {
+  constructor(private readonly parent: GenContext, private readonly pred: (t: Thread) => boolean) {}
+  get time() { return this.parent.time; }
+  get thread() { return this.parent.thread; }
+  get process() { return this.parent.process; }
+  get concurrency() { return this.parent.concurrency; }
+  get rng() { return this.parent.rng; }
+  get free(): readonly Thread[] { return this.parent.free.filter(this.pred); }
+  get threads(): readonly Thread[] {
+    let byPred = narrowedThreads.get(this.parent.threads);
+    if (!byPred) narrowedThreads.set(this.parent.threads, (byPred = new WeakMap()));
+    let ts = byPred.get(this.pred);
+    if (!ts) byPred.set(this.pred, (ts = this.parent.threads.filter(this.pred)));
+    return ts;
+  }
+}
 
 /** Only the threads matching pred get ops from gen; others see PENDING. Inside, ctx.threads and
  *  ctx.free list only the matching threads (so eachThread and synchronize see just those). */
@@ -74,7 +111,7 @@ class OnThreads implements Gen {
     private readonly gen: Gen,
   ) {}
   private narrow(ctx: GenContext): GenContext {
-    return { ...ctx, threads: ctx.threads.filter(this.pred), free: ctx.free.filter(this.pred) };
+    return new NarrowedContext(ctx, this.pred);
   }
   op(ctx: GenContext): GenResult {
     if (!this.pred(ctx.thread)) return [PENDING, this];
@@ -82,7 +119,9 @@ class OnThreads implements Gen {
     return r && [r[0], r[1] === this.gen ? this : new OnThreads(this.pred, r[1])];
   }
   update(ctx: GenContext, event: Op): Gen {
-    return this.pred(ctx.thread) ? new OnThreads(this.pred, this.gen.update(this.narrow(ctx), event)) : this;
+    if (!this.pred(ctx.thread)) return this;
+    const g = this.gen.update(this.narrow(ctx), event);
+    return g === this.gen ? this : new OnThreads(this.pred, g);
   }
 }
 export const onThreads = (pred: (t: Thread) => boolean, gen: GenLike): Gen => new OnThreads(pred, toGen(gen));
@@ -109,7 +148,8 @@ class Spaced implements Gen {
     return [{ ...r[0], time }, new Spaced(this.dt, this.random, r[1], time + gap)];
   }
   update(ctx: GenContext, event: Op): Gen {
-    return new Spaced(this.dt, this.random, this.gen.update(ctx, event), this.next);
+    const g = this.gen.update(ctx, event);
+    return g === this.gen ? this : new Spaced(this.dt, this.random, g, this.next);
   }
 }
 /** Ops at uniformly random intervals in [0, 2*dt) seconds: on average one every dt. */
@@ -145,7 +185,8 @@ class TimeLimit implements Gen {
     return [r[0], new TimeLimit(this.dt, r[1], deadline)];
   }
   update(ctx: GenContext, event: Op): Gen {
-    return new TimeLimit(this.dt, this.gen.update(ctx, event), this.deadline);
+    const g = this.gen.update(ctx, event);
+    return g === this.gen ? this : new TimeLimit(this.dt, g, this.deadline);
   }
 }
 export const timeLimit = (dt: number, gen: GenLike): Gen => new TimeLimit(dt * SECOND, toGen(gen));
@@ -158,7 +199,8 @@ class Synchronize implements Gen {
     return this.gen.op(ctx);
   }
   update(ctx: GenContext, event: Op): Gen {
-    return new Synchronize(this.gen.update(ctx, event));
+    const g = this.gen.update(ctx, event);
+    return g === this.gen ? this : new Synchronize(g);
   }
 }
 export const synchronize = (gen: GenLike): Gen => new Synchronize(toGen(gen));
@@ -167,29 +209,39 @@ export const phases = (...gens: GenLike[]): Gen => toGen(gens.map((g, i) => (i =
 
 /** An independent copy of gen for every thread it is asked for. */
 class EachThread implements Gen {
+  /** Per thread: its copy (undefined: not started; null: ended). Client threads by number; the
+   *  nemesis thread at index -1 is kept apart. Copied on write, and only when something changed. */
   constructor(
     private readonly template: Gen,
-    private readonly perThread: ReadonlyMap<Thread, Gen | null> = new Map(),
+    private readonly perThread: ReadonlyArray<Gen | null | undefined> = [],
+    private readonly nemesisGen: Gen | null | undefined = undefined,
   ) {}
+  private get(t: Thread): Gen | null | undefined {
+    return t === 'nemesis' ? this.nemesisGen : this.perThread[t];
+  }
+  private with(t: Thread, g: Gen | null): EachThread {
+    if (t === 'nemesis') return new EachThread(this.template, this.perThread, g);
+    const next = this.perThread.slice();
+    next[t] = g;
+    return new EachThread(this.template, next, this.nemesisGen);
+  }
   op(ctx: GenContext): GenResult {
-    const g = this.perThread.has(ctx.thread) ? this.perThread.get(ctx.thread)! : this.template;
+    const own = this.get(ctx.thread);
+    const g = own === undefined ? this.template : own;
     const r = g === null ? null : g.op(ctx);
-    const next = new Map(this.perThread);
     if (r === null) {
-      next.set(ctx.thread, null);
+      const next = this.with(ctx.thread, null);
       // Ended for this thread; the whole generator ends when it has ended for every thread.
       const done = ctx.threads.every((t) => next.get(t) === null);
-      return done ? null : [PENDING, new EachThread(this.template, next)];
+      return done ? null : [PENDING, next];
     }
-    next.set(ctx.thread, r[1]);
-    return [r[0], new EachThread(this.template, next)];
+    return [r[0], r[1] === own ? this : this.with(ctx.thread, r[1])];
   }
   update(ctx: GenContext, event: Op): Gen {
-    const g = this.perThread.get(ctx.thread);
+    const g = this.get(ctx.thread);
     if (!g) return this;
-    const next = new Map(this.perThread);
-    next.set(ctx.thread, g.update(ctx, event));
-    return new EachThread(this.template, next);
+    const u = g.update(ctx, event);
+    return u === g ? this : this.with(ctx.thread, u);
   }
 }
 export const eachThread = (gen: GenLike): Gen => new EachThread(toGen(gen));
@@ -245,7 +297,8 @@ class FlipFlop implements Gen {
     return [r[0], new FlipFlop(gens, this.turn === 0 ? 1 : 0)];
   }
   update(ctx: GenContext, event: Op): Gen {
-    return new FlipFlop([this.gens[0].update(ctx, event), this.gens[1].update(ctx, event)], this.turn);
+    const gens = updateAll(this.gens, ctx, event);
+    return gens === this.gens ? this : new FlipFlop(gens as unknown as [Gen, Gen], this.turn);
   }
 }
 export const flipFlop = (a: GenLike, b: GenLike): Gen => new FlipFlop([toGen(a), toGen(b)]);
@@ -280,7 +333,8 @@ class CycleTimes implements Gen {
     return [r[0], new CycleTimes(this.spans, replaceAt(this.gens, i, r[1]), start)];
   }
   update(ctx: GenContext, event: Op): Gen {
-    return new CycleTimes(this.spans, this.gens.map((g) => g.update(ctx, event)), this.start);
+    const gens = updateAll(this.gens, ctx, event);
+    return gens === this.gens ? this : new CycleTimes(this.spans, gens, this.start);
   }
 }
 export function cycleTimes(...args: Array<number | GenLike>): Gen {
@@ -304,7 +358,8 @@ class Limit implements Gen {
     return [r[0], new Limit(this.n - 1, r[1])];
   }
   update(ctx: GenContext, event: Op): Gen {
-    return new Limit(this.n, this.gen.update(ctx, event));
+    const g = this.gen.update(ctx, event);
+    return g === this.gen ? this : new Limit(this.n, g);
   }
 }
 export const limit = (n: number, gen: GenLike): Gen => new Limit(n, toGen(gen));
@@ -341,7 +396,8 @@ class Filter implements Gen {
     return [PENDING, new Filter(this.pred, gen)];
   }
   update(ctx: GenContext, event: Op): Gen {
-    return new Filter(this.pred, this.gen.update(ctx, event));
+    const g = this.gen.update(ctx, event);
+    return g === this.gen ? this : new Filter(this.pred, g);
   }
 }
 export const filter = (pred: (op: FilledOp) => boolean, gen: GenLike): Gen => new Filter(pred, toGen(gen));
@@ -356,7 +412,8 @@ class MapGen implements Gen {
     return [fill({ ...r[0], ...this.fn(r[0], ctx) }, ctx), new MapGen(this.fn, r[1])];
   }
   update(ctx: GenContext, event: Op): Gen {
-    return new MapGen(this.fn, this.gen.update(ctx, event));
+    const g = this.gen.update(ctx, event);
+    return g === this.gen ? this : new MapGen(this.fn, g);
   }
 }
 export const map = (fn: (op: FilledOp, ctx: GenContext) => OpSpec, gen: GenLike): Gen => new MapGen(fn, toGen(gen));

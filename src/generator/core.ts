@@ -62,12 +62,8 @@ export function isGen(x: unknown): x is Gen {
 }
 
 export function fill(spec: OpSpec, ctx: GenContext): FilledOp {
-  return {
-    ...spec,
-    type: spec.type ?? 'invoke',
-    time: spec.time ?? ctx.time,
-    process: spec.process ?? ctx.process,
-  };
+  const op: FilledOp = { f: spec.f, value: spec.value, type: spec.type ?? 'invoke', time: spec.time ?? ctx.time, process: spec.process ?? ctx.process };
+  return op;
 }
 
 /** Generator that is exhausted from the start. */
@@ -117,7 +113,8 @@ class SeqGen implements Gen {
   }
   update(ctx: GenContext, event: Op): Gen {
     if (this.i >= this.items.length) return this;
-    return new SeqGen(replaceAt(this.items, this.i, this.items[this.i].update(ctx, event)), this.i);
+    const g = this.items[this.i].update(ctx, event);
+    return g === this.items[this.i] ? this : new SeqGen(replaceAt(this.items, this.i, g), this.i);
   }
 }
 

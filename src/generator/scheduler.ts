@@ -14,6 +14,25 @@ export type Decision =
   | { kind: 'wait'; until: number | null }
   | { kind: 'done' };
 
+/** What a generator is told when asked for an op. Its rng is made when first used: it is derived
+ *  from (seed, thread, ops that thread has invoked), and most asks never draw. */
+class SchedulerContext implements GenContext {
+  private r: Rng | null = null;
+  constructor(
+    readonly time: number,
+    readonly thread: Thread,
+    readonly process: Process,
+    readonly free: readonly Thread[],
+    readonly threads: readonly Thread[],
+    readonly concurrency: number,
+    private readonly seed: number,
+    private readonly invoked: number,
+  ) {}
+  get rng(): Rng {
+    return (this.r ??= new Rng(mixSeed(this.seed, this.thread === 'nemesis' ? -1 : this.thread, this.invoked)));
+  }
+}
+
 export class Scheduler {
   private gen: Gen;
   readonly threads: Thread[];
@@ -57,16 +76,7 @@ export class Scheduler {
   }
 
   private ctx(now: number, t: Thread): GenContext {
-    const threadKey = t === 'nemesis' ? -1 : t;
-    return {
-      time: now - this.origin,
-      thread: t,
-      process: this.process.get(t)!,
-      free: this.free,
-      threads: this.threads,
-      concurrency: this.concurrency,
-      rng: new Rng(mixSeed(this.seed, threadKey, this.invoked.get(t)!)),
-    };
+    return new SchedulerContext(now - this.origin, t, this.process.get(t)!, this.free, this.threads, this.concurrency, this.seed, this.invoked.get(t)!);
   }
 
   /** What to do at time `now`. A dispatch must be followed by `started` (with the stamped op). */

@@ -91,6 +91,13 @@ export function hashValue(x: unknown): number {
 
 /** JSON text of a value for files and messages: bigints as bare digits (exact), never a throw. */
 export function toJson(v: unknown, space?: number): string {
+  // The common case, fast: nothing JSON.stringify cannot do alone (it throws on a bigint).
+  try {
+    const plain = JSON.stringify(v, null, space);
+    return plain === undefined ? 'null' : plain;
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+  }
   const big: string[] = [];
   const text = JSON.stringify(v, (_k, x) => {
     if (typeof x !== 'bigint') return x;
@@ -101,7 +108,13 @@ export function toJson(v: unknown, space?: number): string {
   return big.length ? text.replace(/"\\u0000big(\d+)\\u0000"/g, (_m, i: string) => big[Number(i)]) : text;
 }
 
-/** A short, printable rendering of a value for a one-line message (control characters escaped). */
+/** Characters a terminal or a page would not show as themselves: controls, format characters (a
+ *  byte-order mark, a right-to-left override), private-use, unassigned, lone surrogates. */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Cs}\u2028\u2029]/gu;
+
+/** A short, printable rendering of a value for a one-line message: invisible characters escaped,
+ *  so a message shows exactly what the input holds and cannot rearrange the terminal; truncated
+ *  with its length shown. */
 export function shortText(v: unknown, max = 80): string {
   let s: string;
   try {
@@ -109,6 +122,6 @@ export function shortText(v: unknown, max = 80): string {
   } catch {
     s = String(v);
   }
-  s = s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  s = s.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return s.length > max ? `${s.slice(0, max)}… (${s.length} characters)` : s;
 }

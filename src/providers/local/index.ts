@@ -1,6 +1,6 @@
 // The local provider (DESIGN.md §6): nodes are child processes on this machine, the controller
 // routes every message between them. No Docker, no root.
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,6 +8,8 @@ import { performance } from 'node:perf_hooks';
 import type { ClockControl, Cluster, ClusterSpec, ExecResult, Net, NetCounts, NodeFailure, NodeFailures, NodeHandle, Provider, Remote } from '../../types.ts';
 import { findLibfaketime } from './faketime.ts';
 import type { Logger } from '../../log.ts';
+import { claim, reap, recordGroup, sweepOrphans, TMP_PREFIX } from './leftovers.ts';
+import { nodeArgv, sibling } from '../../util/paths.ts';
 import { Rng } from '../../rng.ts';
 import { FaketimeClocks } from './faketime.ts';
 import { NetLog } from './net-log.ts';
@@ -67,6 +69,15 @@ class FailureLog implements NodeFailures {
   }
 }
 
+/** The watchdog reaps the cluster's directory if this process dies without doing it itself. */
+function startWatchdog(dir: string): ChildProcess {
+  const [cmd, ...args] = nodeArgv(sibling(import.meta.url, './watchdog'));
+  const w = spawn(cmd, [...args, dir], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+  w.unref();
+  (w.stdin as unknown as { unref?: () => void }).unref?.();
+  return w;
+}
+
 /** Every live local cluster, so a controller that exits for any reason kills its nodes. */
 const live = new Set<LocalCluster>();
 let exitHookInstalled = false;
@@ -76,6 +87,8 @@ function installExitHook(): void {
   process.on('exit', () => {
     for (const c of live) c.killNow();
   });
+  // What a controller that died without tearing down left behind (and its watchdog missed).
+  sweepOrphans();
 }
 
 export class LocalCluster implements Cluster {
@@ -84,6 +97,7 @@ export class LocalCluster implements Cluster {
   readonly router: Router;
   readonly net: Net;
   readonly dataRoot: string;
+  private readonly watchdog: ChildProcess;
   readonly clock?: ClockControl;
   readonly failures: FailureLog;
   private readonly netLog: NetLog;
@@ -95,7 +109,9 @@ export class LocalCluster implements Cluster {
     const o = spec.opts;
     // Checked before anything is started, so a missing libfaketime costs nothing to clean up.
     const clocks = spec.needs.clock ? (dir: string) => new FaketimeClocks(dir, spec.nodes) : null;
-    this.dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-'));
+    this.dataRoot = fs.mkdtempSync(path.join(os.tmpdir(), TMP_PREFIX));
+    claim(this.dataRoot);
+    this.watchdog = startWatchdog(this.dataRoot);
     let ft: FaketimeClocks | null = null;
     try {
       ft = clocks?.(path.join(this.dataRoot, 'clocks')) ?? null;
@@ -125,6 +141,7 @@ export class LocalCluster implements Cluster {
       if (ft) proc.extraEnv = ft.env(name);
       proc.onFailure = (f) => this.failures.add(f);
       proc.describeAddresses = () => addresses;
+      proc.onSpawn = (pid) => recordGroup(this.dataRoot, pid);
       return { name, host: loopbackHost(i), dir: proc.dataDir, remote: localRemote, proc, connect: (id?: string) => this.connect(name, id) };
     });
     this.router.onUndeliverable = (msg) => {
@@ -165,8 +182,10 @@ export class LocalCluster implements Cluster {
     return this.netLog.snapshot();
   }
 
+  /** Synchronous last resort (process exit): every node and daemon killed, the directory removed. */
   killNow(): void {
     for (const n of this.nodes) n.proc.killNow();
+    reap(this.dataRoot);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -174,8 +193,9 @@ export class LocalCluster implements Cluster {
     await Promise.all(this.nodes.map((n) => n.proc.stop()));
     this.router.close();
     this.netLog.close();
-    fs.rmSync(this.dataRoot, { recursive: true, force: true });
+    reap(this.dataRoot);
     live.delete(this);
+    this.watchdog.stdin?.end();
   }
 }
 

@@ -56,6 +56,8 @@ export class NodeProcess implements Endpoint {
   onFailure: ((f: NodeFailure) => void) | null = null;
   /** How a failure names the addresses that exist ("n1..n5 and the services ..."). */
   describeAddresses: () => string = () => '';
+  /** Called with the pid of every process started (the leader of its own process group). */
+  onSpawn: ((pid: number) => void) | null = null;
 
   constructor(
     readonly name: string,
@@ -120,6 +122,7 @@ export class NodeProcess implements Endpoint {
       detached: true,
     });
     this.child = child;
+    if (child.pid) this.onSpawn?.(child.pid);
     this.writeLog(`--- pid ${child.pid}\n`);
     child.stdin!.on('error', () => {}); // EPIPE from a dying node is expected
     child.stdout!.setEncoding('utf8');
