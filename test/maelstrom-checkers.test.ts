@@ -36,6 +36,10 @@ test('set-full: stable elements with their latencies, lost ones, never-read ones
   // 2 became known at 3 ms; the last read missing it began at 10 ms: stable 7 ms later.
   assert.equal(r['stable-latencies']!['1'], 7);
   assert.equal(r['worst-stale'][0].element, 2);
+  // In words, for the report: each lost element with the ops that show it.
+  assert.deepEqual(r.explanations.map((e) => e.type), ['lost', 'lost']);
+  assert.match(r.explanations[0].sentence, /^Element 1 was known to be in the set \(index 1\) and last seen by the read begun at index 10; every read begun after that missed it, the last one at index 12\.$/);
+  assert.deepEqual(r.explanations[0].ops, [1, 10, 12]);
 });
 
 test('set-full: valid when everything is stable; unknown when nothing is; duplicates are listed but allowed', () => {
@@ -168,6 +172,9 @@ test('kafka: lost writes, unseen messages, poll skips and nonmonotonic polls are
   assert.equal(skip.delta, 2);
   assert.deepEqual((r['lost-write'] as { errs: Array<{ value: unknown }> }).errs.map((e) => e.value), [2]);
   assert.deepEqual({ ...(r.unseen as { unseen: Record<string, number> }).unseen }, { a: 2 }, 'msgs 2 and 4 acknowledged, never polled');
+  const said = (r.explanations as Array<{ type: string; sentence: string }>).map((e) => `${e.type}: ${e.sentence}`);
+  assert.ok(said.includes('poll-skip: Process 1 polled key "a" up to 1 (index 11), then from 3 (index 13), skipping 2.'), said.join('\n'));
+  assert.ok(said.includes('unseen: 2 acknowledged messages were never polled by anyone: key "a": 2, 4.'), said.join('\n'));
 });
 
 test('kafka: an assign or a crash resets where a process is; a reassigned key may go back', () => {

@@ -39,7 +39,9 @@ export function withAvailability(checker: Checker, goal: Availability | undefine
       const r = await checker.check(test, history, opts);
       const a = checkAvailability(history, goal);
       const valid = r.valid === false || a.valid === false ? false : r.valid;
-      return { ...r, valid, availability: a };
+      // A result that explains itself gets the missed goal as one more sentence.
+      const own = Array.isArray(r.explanations) && a.valid === false ? { explanations: [...r.explanations, { type: 'availability', sentence: `${String(a.reason)}.` }] } : {};
+      return { ...r, ...own, valid, availability: a };
     },
   };
 }

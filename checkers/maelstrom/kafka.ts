@@ -19,7 +19,7 @@
 // anomalies (cycles), which single-message sends and polls cannot exhibit beyond the above.
 import type { CheckResult, History, Op } from '../../src/types.ts';
 import { analyse, delta, mustHaveCommitted, opReadPairs, opWritePairs, texts, type KafkaAnalysis } from './kafka-orders.ts';
-import { displayValue, sortValues } from './values.ts';
+import { displayValue, say, sortValues, type Explanation } from './values.ts';
 
 type Case = Record<string, unknown>;
 
@@ -132,7 +132,7 @@ function externalPollCases(a: KafkaAnalysis): { skip: Case[]; nonmonotonic: Case
         const v = prevMs[prevMs.length - 1];
         const d = delta(a, k, v, ms[0]);
         const values = [show(a, k, v), show(a, k, ms[0])];
-        if (d.delta > 1) skip.push({ key: k, delta: d.delta, skipped: a.orders.get(k)!.byIndex.slice(d.i1! + 1, d.i2!).map((m) => show(a, k, m)), ops: [opRef(prev), opRef(op)] });
+        if (d.delta > 1) skip.push({ key: k, values, delta: d.delta, skipped: a.orders.get(k)!.byIndex.slice(d.i1! + 1, d.i2!).map((m) => show(a, k, m)), ops: [opRef(prev), opRef(op)] });
         else if (d.delta < 1) nonmonotonic.push({ key: k, values, delta: d.delta, ops: [opRef(prev), opRef(op)] });
       }
     }
@@ -176,10 +176,47 @@ function unseen(a: KafkaAnalysis): { unseen: Record<string, number>; messages: R
   return { unseen: rec(counts.sort()), messages: rec(messages.sort((x, y) => (x[0] < y[0] ? -1 : 1))) };
 }
 
+/** Sentences per kind of anomaly, at most (the explainer counts them and shows the first few). */
+const EXPLAINED = 1000;
+
+type Ref = { index: number; process: unknown };
+const list = (xs: unknown) => (Array.isArray(xs) ? `${xs.slice(0, 5).map(say).join(', ')}${xs.length > 5 ? ', …' : ''}` : '');
+
+/** An anomaly of the kafka checker in a sentence, with the ops it is about. */
+function explain(type: string, c: Case): Explanation {
+  const k = say(c.key);
+  const [v1, v2] = (c.values as unknown[] | undefined) ?? [];
+  const [o1, o2] = (c.ops as Ref[] | undefined) ?? [];
+  const op = c.op as Ref | undefined;
+  switch (type) {
+    case 'lost-write':
+      return { type, sentence: `Message ${say(c.value)} sent to key ${k} (the send completing at index ${String(c.writer)}) was never polled, though polls of that key read past it${c['max-read'] !== undefined ? ` (the poll at index ${String(c['max-read'])})` : ''}.`, ops: [c.writer as number, ...(c['max-read'] !== undefined ? [c['max-read'] as number] : [])] };
+    case 'poll-skip':
+      return { type, sentence: `Process ${String(o2.process)} polled key ${k} up to ${say(v1)} (index ${o1.index}), then from ${say(v2)} (index ${o2.index}), skipping ${list(c.skipped)}.`, ops: [o1.index, o2.index] };
+    case 'nonmonotonic-poll':
+      return { type, sentence: `Process ${String(o2.process)} polled key ${k} up to ${say(v1)} (index ${o1.index}), then from ${say(v2)} (index ${o2.index}), which is not after it in the log.`, ops: [o1.index, o2.index] };
+    case 'int-poll-skip':
+      return { type, sentence: `The poll completing at index ${op!.index} read key ${k} from ${say(v1)} straight to ${say(v2)}, skipping ${list(c.skipped)}.`, ops: [op!.index] };
+    case 'int-nonmonotonic-poll':
+      return { type, sentence: `The poll completing at index ${op!.index} read key ${k} going from ${say(v1)} back to ${say(v2)}.`, ops: [op!.index] };
+    case 'nonmonotonic-send':
+      return { type, sentence: `Process ${String(o2.process)} sent ${say(v1)} to key ${k} (index ${o1.index}), then ${say(v2)} (index ${o2.index}), which landed at or before it in the log.`, ops: [o1.index, o2.index] };
+    case 'duplicate':
+      return { type, sentence: `Message ${say(c.value)} is at ${String(c.count)} offsets of key ${k}: ${list(c.offsets)}.` };
+    case 'inconsistent-offsets':
+      return { type, sentence: `Offset ${String(c.offset)} of key ${k} holds different messages: ${list(c.values)}.` };
+    case 'G1a':
+      return { type, sentence: `The poll completing at index ${String(c.reader)} read message ${say(c.value)} of key ${k}, whose send failed (index ${String(c.writer)}).`, ops: [c.reader as number, c.writer as number].filter((x) => typeof x === 'number') };
+    default:
+      return { type, sentence: `${type} on key ${k}` };
+  }
+}
+
 export interface KafkaResult extends CheckResult {
   'error-types': string[];
   'bad-error-types': string[];
   headline: string;
+  explanations: Explanation[];
 }
 
 export function checkKafka(history: History): KafkaResult {
@@ -199,9 +236,11 @@ export function checkKafka(history: History): KafkaResult {
   ];
   const errors: Record<string, unknown> = {};
   const types: string[] = [];
+  const explanations: Explanation[] = [];
   for (const [type, cases] of found) {
     if (cases.length === 0) continue;
     types.push(type);
+    for (const c of cases.slice(0, EXPLAINED)) explanations.push(explain(type, c));
     // The most telling few, as Jepsen condenses them: the biggest skips, the worst regressions.
     const sorted = type.endsWith('skip') ? [...cases].sort((x, y) => Number(y.delta) - Number(x.delta)) : type.includes('nonmonotonic') ? [...cases].sort((x, y) => Number(x.delta) - Number(y.delta)) : cases;
     errors[type] = { count: cases.length, errs: sorted.slice(0, type === 'duplicate' || type === 'inconsistent-offsets' ? 32 : 8) };
@@ -210,6 +249,9 @@ export function checkKafka(history: History): KafkaResult {
   if (u) {
     types.push('unseen');
     errors.unseen = u;
+    const keys = Object.keys(u.unseen);
+    const total = keys.reduce((s, k) => s + u.unseen[k], 0);
+    explanations.push({ type: 'unseen', sentence: `${total} acknowledged message${total === 1 ? ' was' : 's were'} never polled by anyone: ${keys.slice(0, 4).map((k) => `key ${say(k)}: ${list(u.messages[k])}`).join('; ')}${keys.length > 4 ? '; …' : ''}.` });
   }
   types.sort();
   let sends = 0;
@@ -224,6 +266,7 @@ export function checkKafka(history: History): KafkaResult {
     valid: types.length === 0,
     'error-types': types,
     'bad-error-types': types,
+    explanations,
     ...errors,
     headline: types.length ? types.map((t) => `${t} ${count(t)}`).join(', ') : `no anomalies in ${sends} sends and ${polls} polls`,
   };

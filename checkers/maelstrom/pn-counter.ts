@@ -4,6 +4,7 @@
 // subset of the indeterminate (info) adds: the acceptable set, kept as disjoint integer ranges.
 import type { CheckResult, History } from '../../src/types.ts';
 import { pairIndex } from '../../src/history.ts';
+import { say, type Explanation } from './values.ts';
 
 export interface PnCounterResult extends CheckResult {
   'acknowledged-sum': number;
@@ -13,6 +14,7 @@ export interface PnCounterResult extends CheckResult {
   'final-reads': Array<{ index: number; node?: string; value: unknown }>;
   errors: Array<{ index: number; node?: string; value: unknown }>;
   headline: string;
+  explanations: Explanation[];
 }
 
 /** Past this many ranges the set is widened to its hull (an over-approximation, said in the result). */
@@ -61,8 +63,10 @@ export function checkPnCounter(history: History): PnCounterResult {
   const valid: CheckResult['valid'] = errors.length > 0 ? false : finals.length === 0 ? 'unknown' : true;
   const fmt = (r: [number, number]) => (r[0] === r[1] ? String(r[0]) : `${r[0]}..${r[1]}`);
   const accepted = ranges.slice(0, 3).map(fmt).join(', ') + (ranges.length > 3 ? ', …' : '');
+  const allowed = info.length ? ` and ${info.length} indeterminate adds allow ${accepted}` : '';
   return {
     valid,
+    explanations: errors.map((e) => ({ type: 'final-read', sentence: `The final read at index ${e.index}${e.node ? ` on ${e.node}` : ''} returned ${say(e.value)}, but the acknowledged adds sum to ${sum}${allowed}.`, ops: [e.index] })),
     'acknowledged-sum': sum,
     'indeterminate-adds': info.length,
     acceptable: ranges.slice(0, 20),

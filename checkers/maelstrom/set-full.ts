@@ -15,7 +15,7 @@
 import { pairIndex } from '../../src/history.ts';
 import type { CheckResult, History, Op } from '../../src/types.ts';
 import { canonical } from '../../src/util/values.ts';
-import { displayValue, quantiles, sortValues, type Quantiles } from './values.ts';
+import { displayValue, quantiles, say, sortValues, type Explanation, type Quantiles } from './values.ts';
 
 interface ElementState {
   element: unknown;
@@ -46,6 +46,7 @@ export interface SetFullResult extends CheckResult {
   'duplicated-count': number;
   duplicated: Array<{ element: unknown; count: number }>;
   headline: string;
+  explanations: Explanation[];
 }
 
 const LISTED = 100;
@@ -89,7 +90,7 @@ export function checkSetFull(history: History, o: SetFullOptions = {}): SetFullR
   }
 
   const stable: Array<{ element: unknown; latency: number; e: ElementState }> = [];
-  const lost: Array<{ element: unknown; latency: number }> = [];
+  const lost: Array<{ element: unknown; latency: number; e: ElementState }> = [];
   const neverRead: unknown[] = [];
   for (const e of elements.values()) {
     const absentIdx = e.lastAbsent?.index ?? -1;
@@ -101,7 +102,7 @@ export function checkSetFull(history: History, o: SetFullOptions = {}): SetFullR
       stable.push({ element: e.element, latency: Math.max(0, ms(stableTime - e.known!.time)), e });
     } else if (isLost) {
       const lostTime = e.lastPresent ? e.lastPresent.time + 1 : 0;
-      lost.push({ element: e.element, latency: Math.max(0, ms(lostTime - e.known!.time)) });
+      lost.push({ element: e.element, latency: Math.max(0, ms(lostTime - e.known!.time)), e });
     } else {
       neverRead.push(e.element);
     }
@@ -123,8 +124,20 @@ export function checkSetFull(history: History, o: SetFullOptions = {}): SetFullR
     `${neverRead.length} never read`,
     ...(dups.size ? [`${dups.size} duplicated in a read`] : []),
   ].join('; ');
+  const explanations: Explanation[] = lost.slice(0, 1000).map(({ element, e }) => ({
+    type: 'lost',
+    sentence: `Element ${say(element)} was known to be in the set (index ${e.known!.index})${e.lastPresent ? ` and last seen by the read begun at index ${e.lastPresent.index}` : ''}; every read begun after that missed it, the last one at index ${e.lastAbsent!.index}.`,
+    ops: [e.known!.index, ...(e.lastPresent ? [e.lastPresent.index] : []), e.lastAbsent!.index],
+  }));
+  if (o.linearizable) {
+    for (const s of stale.slice(0, 1000)) {
+      explanations.push({ type: 'stale', sentence: `Element ${say(s.element)} was known to be in the set (index ${s.e.known!.index}), but the read begun at index ${s.e.lastAbsent!.index} missed it (${s.latency} ms later).`, ops: [s.e.known!.index, s.e.lastAbsent!.index] });
+    }
+  }
   return {
     valid,
+    ...(valid === 'unknown' ? { reason: 'no added element ever became stable (no read saw one)' } : {}),
+    explanations,
     'attempt-count': elements.size,
     'stable-count': stable.length,
     'lost-count': lost.length,

@@ -2,7 +2,7 @@
 // be distinct from every other. Ids may be any JSON value; they are compared structurally.
 import type { CheckResult, History } from '../../src/types.ts';
 import { canonical, shortText } from '../../src/util/values.ts';
-import { displayValue, sortValues } from './values.ts';
+import { displayValue, say, sortValues, type Explanation } from './values.ts';
 
 export interface UniqueIdsResult extends CheckResult {
   'attempted-count': number;
@@ -13,12 +13,13 @@ export interface UniqueIdsResult extends CheckResult {
   /** Lowest and highest id, when they are all numbers or all strings. */
   range?: [unknown, unknown];
   headline: string;
+  explanations: Explanation[];
 }
 
 export function checkUniqueIds(history: History): UniqueIdsResult {
   let attempted = 0;
   let acknowledged = 0;
-  const counts = new Map<string, { id: unknown; count: number }>();
+  const counts = new Map<string, { id: unknown; count: number; at: number[] }>();
   let lo: unknown = undefined;
   let hi: unknown = undefined;
   let comparable = true;
@@ -30,8 +31,10 @@ export function checkUniqueIds(history: History): UniqueIdsResult {
     acknowledged++;
     const k = canonical(op.value);
     const c = counts.get(k);
-    if (c) c.count++;
-    else counts.set(k, { id: op.value, count: 1 });
+    if (c) {
+      c.count++;
+      if (c.at.length < 5) c.at.push(op.index);
+    } else counts.set(k, { id: op.value, count: 1, at: [op.index] });
     const t = typeof op.value === 'bigint' ? 'number' : typeof op.value;
     if (kind === null) kind = t;
     if (t !== kind || (t !== 'number' && t !== 'string')) comparable = false;
@@ -45,6 +48,7 @@ export function checkUniqueIds(history: History): UniqueIdsResult {
   const worst = dups.sort((a, b) => b.count - a.count).slice(0, 48);
   return {
     valid: dups.length === 0,
+    explanations: dups.slice(0, 1000).map((d) => ({ type: 'duplicated', sentence: `Id ${say(d.id)} was returned ${d.count} times (generates completing at indexes ${d.at.join(', ')}${d.count > d.at.length ? ', …' : ''}).`, ops: d.at })),
     'attempted-count': attempted,
     'acknowledged-count': acknowledged,
     'duplicated-count': dups.length,

@@ -1,7 +1,7 @@
 // Small helpers the Maelstrom checkers share: values nodes sent, made safe to put in results
 // (which are written as JSON and rendered), sorted for listing, and latency quantiles as Jepsen
 // reports them.
-import { canonical, toJson } from '../../src/util/values.ts';
+import { canonical, shortText, toJson } from '../../src/util/values.ts';
 
 /** A value for a result: as it is, unless it holds integers beyond 2^53 (then its exact JSON text). */
 export function displayValue(v: unknown): unknown {
@@ -37,3 +37,14 @@ export function quantiles(xs: readonly number[]): Quantiles | undefined {
   const at = (q: number) => s[Math.min(s.length - 1, Math.floor(s.length * q))];
   return { '0': at(0), '0.5': at(0.5), '0.95': at(0.95), '0.99': at(0.99), '1': at(1) };
 }
+
+/** One anomaly in words, for the report's explainer (a result carrying `explanations` is
+ *  described by its own sentences): its kind, a sentence, and the history indexes it is about. */
+export interface Explanation {
+  type: string;
+  sentence: string;
+  ops?: number[];
+}
+
+/** A value in a sentence. */
+export const say = (v: unknown): string => shortText(displayValue(v), 60);
