@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Router } from '../src/providers/local/router.ts';
-import { NetLog, parseNetLog, type LoggedMessage } from '../src/providers/local/net-log.ts';
+import { countsOf, NetLog, parseNetLog, type LoggedMessage } from '../src/providers/local/net-log.ts';
 import { Rng } from '../src/rng.ts';
 import { firstActivity, lamportDiagram, windowAround } from '../reports/lamport.ts';
 
@@ -39,6 +39,7 @@ test('the router counts and logs every message: clients apart from servers, drop
   assert.deepEqual(msgs[4].recv, []);
   assert.ok(msgs.slice(0, 4).every((m) => m.recv.length === 1 && m.recv[0] > m.sent));
   assert.match(msgs[1].body, /"messages":\[1,2\]/);
+  assert.deepEqual(countsOf(msgs), c, 'the counts can be recomputed from the log alone');
 });
 
 const msg = (id: number, src: string, dest: string, type: string, sentMs: number, recvMs: number | null, extra: Partial<LoggedMessage> = {}): LoggedMessage => ({

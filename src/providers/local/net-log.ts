@@ -163,3 +163,16 @@ export function parseNetLog(text: string): LoggedMessage[] {
   }
   return [...byId.values()];
 }
+
+/** The counts a run's network kept, recomputed from its log (a stored run re-checked later). */
+export function countsOf(messages: readonly LoggedMessage[]): NetCounts {
+  const c: NetCounts = { all: zero(), clients: zero(), servers: zero() };
+  for (const m of messages) {
+    for (const k of [c.all, involvesClient(m) ? c.clients : c.servers]) {
+      k.sendCount++;
+      k.msgCount++;
+      k.recvCount += m.recv.length;
+    }
+  }
+  return c;
+}
