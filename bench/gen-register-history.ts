@@ -52,7 +52,20 @@ export function generateRegisterHistory(o: RegisterHistoryOptions): Op[] {
       if (cur.outcome === 'info') procs[slot] = nextProc++;
     }
   }
-  return h;
+  return compact(h);
+}
+
+/** The ops allocated one after another, as an importer reading a file would leave them (the
+ *  generator's own interleaved garbage would otherwise scatter them over the heap, and every pass
+ *  over the history would pay for it in cache misses). */
+function compact(h: Op[]): Op[] {
+  const out: Op[] = new Array(h.length);
+  for (let i = 0; i < h.length; i++) {
+    const o = h[i];
+    const v = o.value as { key: number; value: unknown };
+    out[i] = { index: o.index, time: o.time, type: o.type, process: o.process, f: o.f, value: { key: v.key, value: Array.isArray(v.value) ? [v.value[0], v.value[1]] : v.value } };
+  }
+  return out;
 }
 
 /** The same history with one read (about two thirds of the way in) returning a wrong value. */

@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   linearizable: () => import('./linearizable.ts'),
   'history-import': () => import('./history-import.ts'),
   report: () => import('./report.ts'),
+  elle: () => import('./elle.ts'),
 };
 
 const names = process.argv.slice(2);

@@ -95,7 +95,9 @@ function withRecovery(n: Nemesis): Nemesis {
 export function runGenerator(workload: Workload, pkg: NemesisPackage, opts: RunOptions): GenLike {
   // Each worker staggers its own ops (the total is --rate): a worker's planned op times then come
   // from its own seeded stream only, so with --seed the same ops fall inside the time limit.
-  const clientGen = opts.rate > 0 ? eachThread(stagger(opts.concurrency / opts.rate, workload.generator)) : workload.generator;
+  const clientGen = opts.rate <= 0 ? workload.generator
+    : workload.sharedGenerator ? stagger(1 / opts.rate, workload.generator)
+      : eachThread(stagger(opts.concurrency / opts.rate, workload.generator));
   const main = timeLimit(opts.timeLimit, any(clients(clientGen), pkg.generator ? nemesis(pkg.generator) : null));
   return phases(
     main,

@@ -303,4 +303,7 @@ export interface Workload extends Configurable<Workload> {
   checker: Checker;
   /** A client speaking the node protocol, used against systems whose nodes speak it. */
   protocolClient?: ClientFactory;
+  /** One generator serves every worker (Jepsen's way: a transaction generator handing out unique
+   *  values per key). By default each worker has its own copy, so --seed replays each worker's ops. */
+  sharedGenerator?: boolean;
 }

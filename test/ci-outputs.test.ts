@@ -46,10 +46,10 @@ test('run --junit: one <failure> for the workload checker naming the op; summary
   assert.equal(failures[0][1], 'workload');
   assert.match(failures[0][2], /process \d+('s)? (read|write|cas)/, 'the message names the op');
   assert.match(xml, /See the report: .*report\.html/);
-  const summary = readJson(path.join(runDir(r), 'summary.json'));
-  assert.ok(validate(summary), JSON.stringify(validate.errors));
+  const summary = readJson<{ verdict: string; checkers: Array<{ name: string; verdict: string }> }>(path.join(runDir(r), 'summary.json'));
+  assert.ok(validate(summary) as boolean, JSON.stringify(validate.errors));
   assert.equal(summary.verdict, 'invalid');
-  assert.equal(summary.checkers.find((c: { name: string }) => c.name === 'workload').verdict, 'invalid');
+  assert.equal(summary.checkers.find((c) => c.name === 'workload')?.verdict, 'invalid');
 });
 
 test('--test-count: a line per run, a final table, one JUnit file with a testsuite per run', async () => {

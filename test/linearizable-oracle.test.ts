@@ -4,8 +4,60 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { casRegister, fifoQueue, mutex, register, type LinOp, type Model } from '../checkers/linearizable/models.ts';
-import { search, searchOps, type SearchOp } from '../checkers/linearizable/search.ts';
+import { KeySearch, type Outcome, type Verdict } from '../checkers/linearizable/search.ts';
+import { runParts } from '../checkers/linearizable/runner.ts';
+import { refuteAt } from '../checkers/linearizable/refute.ts';
+import { checkLinearizable } from '../checkers/linearizable/index.ts';
+import { makeKernel } from '../checkers/linearizable/kernel.ts';
+import { MemoryBudget } from '../checkers/linearizable/memo.ts';
+import { prepare, type Part } from '../checkers/linearizable/prepare.ts';
 import type { Op, OpType } from '../src/types.ts';
+
+interface SearchOp extends LinOp {
+  invokeIndex: number;
+  completeIndex: number;
+  indeterminate: boolean;
+}
+
+/** The history's single part (unkeyed ops), as the search sees it. */
+function partOf(h: Op[], m: Model<any>): Part {
+  const parts = prepare(h, m);
+  assert.ok(parts.length <= 1);
+  return parts[0] ?? { key: '*', n: 0, events: new Int32Array(0), invokeIndex: new Int32Array(0), completeIndex: new Int32Array(0), f: [], input: [], output: [], process: [] };
+}
+
+/** The ops straight from the history, independently of the checker's own preparation: each
+ *  invocation with its process's next event; failed ops dropped, and indeterminate pure ops. */
+function searchOps(h: Op[], m: Model<any>): SearchOp[] {
+  const out: SearchOp[] = [];
+  for (let i = 0; i < h.length; i++) {
+    if (h[i].type !== 'invoke') continue;
+    const c = h.findIndex((o, j) => j > i && o.process === h[i].process);
+    const done = c >= 0 ? h[c] : undefined;
+    if (done?.type === 'fail') continue;
+    const indeterminate = !done || done.type === 'info';
+    const op: SearchOp = { f: h[i].f, input: h[i].value, output: indeterminate ? undefined : done!.value, process: h[i].process as number, invokeIndex: i, completeIndex: indeterminate ? -1 : c, indeterminate };
+    if (indeterminate && m.pure?.(op)) continue;
+    out.push(op);
+  }
+  return out;
+}
+
+/** The search on the whole history, in one go. */
+function search(h: Op[], m: Model<any>): Outcome {
+  const p = partOf(h, m);
+  return new KeySearch(p, makeKernel(p, m), new MemoryBudget(2 ** 30)).run(Infinity)!;
+}
+
+/** The same search paused every few steps and resumed (as time slices do). */
+function slicedSearch(h: Op[], m: Model<any>, every: number): Outcome {
+  const p = partOf(h, m);
+  const s = new KeySearch(p, makeKernel(p, m), new MemoryBudget(2 ** 30));
+  for (;;) {
+    const o = s.run(Infinity, every);
+    if (o) return o;
+  }
+}
 
 /** Every linearization: pick any op no unlinearized determinate op must precede; drop info ops freely. */
 function oracle(ops: SearchOp[], model: Model<any>, infosMustHappen = false): boolean {
@@ -109,7 +161,12 @@ for (const [name, model, ops] of cases) {
         const m = model();
         const sops = searchOps(h, m);
         const expected = oracle(sops, m);
-        const got = search(sops, m).valid;
+        const r = search(h, m);
+        const got = r.valid;
+        // Paused and resumed anywhere, the search finds the same.
+        const sliced = slicedSearch(h, m, 1 + (h.length % 7));
+        assert.equal(sliced.valid, got);
+        assert.equal(sliced.culprit, r.culprit);
         if (expected) valid++;
         else invalid++;
         if (expected && !oracle(sops, m, true)) decidedByDroppingInfo++;
@@ -133,11 +190,11 @@ test('the search names the right culprit and the states it was stuck in', () => 
     { index: 3, time: 3, type: 'ok', process: 1, f: 'read', value: 2 },
   ];
   const m = register(null, { nilReadIsUnknown: false });
-  const r = search(searchOps(h, m), m);
+  const r = search(h, m);
   assert.equal(r.valid, false);
-  if (r.valid !== false) return;
-  assert.equal(r.culprit.completeIndex, 3);
-  assert.deepEqual(r.states, [1]);
+  const p = partOf(h, m);
+  assert.equal(p.completeIndex[r.culprit!], 3);
+  assert.deepEqual(r.states!.map((s) => makeKernel(p, m).describe(s)), ['1']);
 });
 
 test('an op that never completed may take effect late, or never', () => {
@@ -149,9 +206,9 @@ test('an op that never completed may take effect late, or never', () => {
     { index: 3, time: 3, type: 'invoke', process: 2, f: 'read', value: null },
     { index: 4, time: 4, type: 'ok', process: 2, f: 'read', value: 1 },
   ];
-  assert.equal(search(searchOps(h(null), m), m).valid, true);
-  assert.equal(search(searchOps(h(1), m), m).valid, true);
-  assert.equal(search(searchOps(h(7), m), m).valid, false);
+  assert.equal(search(h(null), m).valid, true);
+  assert.equal(search(h(1), m).valid, true);
+  assert.equal(search(h(7), m).valid, false);
   void ({} as LinOp);
 });
 
@@ -165,5 +222,78 @@ test('indeterminate releases of different owners are not interchangeable twins (
     [3, 'ok', 'acquire'], [3, 'invoke', 'acquire'],
   ];
   const h: Op[] = rows.map(([process, type, f], i) => ({ index: i, time: i, process, type, f, value: null }));
-  assert.equal(search(searchOps(h, m), m).valid, true);
+  assert.equal(search(h, m).valid, true);
+});
+
+/** Histories of several keys: each key's ops from one random history, interleaved. */
+const multiKeyArb = fc
+  .array(historyArb(registerOps), { minLength: 2, maxLength: 4 })
+  .chain((hs) => fc.tuple(fc.constant(hs), fc.array(fc.nat(), { minLength: 200, maxLength: 200 })))
+  .map(([hs, schedule]) => {
+    const pos = hs.map(() => 0);
+    const out: Op[] = [];
+    let k = 0;
+    while (pos.some((p, i) => p < hs[i].length)) {
+      const live = hs.map((_, i) => i).filter((i) => pos[i] < hs[i].length);
+      const key = live[schedule[k++ % schedule.length] % live.length];
+      const o = hs[key][pos[key]++];
+      out.push({ ...o, index: out.length, time: out.length, process: (o.process as number) + 1000 * key, value: { key, value: o.value } });
+    }
+    return { keys: hs, history: out };
+  });
+
+test('property: keys searched round robin, interleaved at every few steps, get their own verdicts; the first invalid key ends the check', async () => {
+  let stopped = 0;
+  await fc.assert(
+    fc.asyncProperty(multiKeyArb, fc.integer({ min: 1, max: 9 }), async ({ keys, history }, every) => {
+      const m = casRegister(0);
+      const expected = keys.map((h) => oracle(searchOps(h, m), m));
+      const parts = prepare(history, m);
+      const reports = new Map<string, Verdict>();
+      await runParts(parts, m, { memoBytes: 2 ** 28, stepsPerSlice: every, sliceMs: 0, onReport: (_i, r) => (reports.set(r.key, r.valid), r.valid === false) });
+      const invalid = [...reports].filter(([, v]) => v === false);
+      assert.ok(invalid.length <= 1, 'the check stops at the first invalid key');
+      for (const [key, v] of reports) {
+        if (v === 'unknown') continue; // stopped by the invalid key
+        assert.equal(v, expected[Number(key)], `key ${key}`);
+      }
+      if (invalid.length === 0) assert.ok(expected.every(Boolean) && [...reports.values()].every((v) => v === true));
+      else if ([...reports.values()].includes('unknown')) stopped++;
+    }),
+    { numRuns: 400 },
+  );
+  assert.ok(stopped > 10, `the first invalid key stopped other keys only ${stopped} times`);
+});
+
+test('property: on worker threads the verdict is the same as on one thread', async () => {
+  await fc.assert(
+    fc.asyncProperty(multiKeyArb, async ({ keys, history }) => {
+      const m = casRegister(0);
+      const expected = keys.every((h) => oracle(searchOps(h, m), m));
+      const r = await checkLinearizable(history, { name: 'cas-register', init: 0 }, { workers: 2 });
+      assert.equal(r.valid, expected);
+      if (r.valid === false) assert.equal(oracle(searchOps(keys[Number(r.key)], m), m), false, 'the invalid key is invalid');
+    }),
+    { numRuns: 12 },
+  );
+});
+
+test('property: a local refutation is never wrong (the whole search agrees that the history cannot get past that return)', () => {
+  let refuted = 0;
+  fc.assert(
+    fc.property(historyArb(registerOps), fc.boolean(), (h, strictNil) => {
+      const m = strictNil ? casRegister(null, { nilReadIsUnknown: false }) : casRegister(0);
+      const p = partOf(h, m);
+      const full = search(h, m);
+      for (let e = 0; e < p.events.length; e++) {
+        if ((p.events[e] & 1) === 0 || !refuteAt(p, e, 1000)) continue;
+        refuted++;
+        assert.equal(full.valid, false, `refuted at event ${e}, yet the history is linearizable`);
+        const culpritReturn = p.events.indexOf((full.culprit! << 1) | 1);
+        assert.ok(culpritReturn <= e, `refuted at event ${e}, but the search got past it (to ${culpritReturn})`);
+      }
+    }),
+    { numRuns: 2000 },
+  );
+  assert.ok(refuted > 100, `only ${refuted} refutations`);
 });

@@ -73,5 +73,5 @@ test('through the CLI: exit 2 and the sentence for a crash; --bin is required an
   assert.equal(readJson(path.join(runDir(r), 'results.json')).nodes.failures[0].kind, 'crash');
   const none = await cli(['run', 'kafka']);
   assert.equal(none.code, 254);
-  assert.match(none.stderr, /The kafka workload runs your own node, as Maelstrom does: give --bin PATH/);
+  assert.match(none.stderr, /No built-in system runs the kafka workload: give your own node with --bin/);
 });

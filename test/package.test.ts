@@ -50,7 +50,7 @@ test('npm pack: the tarball installs in an empty directory and works as a librar
     await exec('npm', ['install', tarball, '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app, timeout: 300_000 });
 
     const plain = await exec(process.execPath, ['--input-type=module', '-e', "import { defineTest, run, workloads } from 'jepsen-ts'; console.log(typeof defineTest, typeof run, Object.keys(workloads).join(','))"], { cwd: app });
-    assert.equal(plain.stdout.trim(), 'function function counter,register,lock,queue,cache,echo,unique-ids,broadcast,g-set,g-counter,pn-counter,lin-kv,kafka');
+    assert.equal(plain.stdout.trim(), 'function function counter,register,lock,queue,cache,list-append,rw-register,txn-list-append,txn-rw-register,echo,unique-ids,broadcast,g-set,g-counter,pn-counter,lin-kv,kafka');
 
     fs.writeFileSync(path.join(app, 'consumer.ts'), consumer);
     const typed = await exec(process.execPath, [tsc, '--strict', '--noEmit', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', 'consumer.ts'], { cwd: app }).catch((e) => e);

@@ -11,10 +11,12 @@ import { lock } from './lock.ts';
 import { pnCounter } from './pn-counter.ts';
 import { queue } from './queue.ts';
 import { register } from './register.ts';
+import { listAppend, rwRegister, txnListAppend, txnRwRegister } from './transactions.ts';
 import { uniqueIds } from './unique-ids.ts';
 
 export const workloads = {
   counter, register, lock, queue, cache,
+  'list-append': listAppend, 'rw-register': rwRegister, 'txn-list-append': txnListAppend, 'txn-rw-register': txnRwRegister,
   // Maelstrom's workloads, with its names and bodies, for your own nodes (--bin).
   echo, 'unique-ids': uniqueIds, broadcast, 'g-set': gSet, 'g-counter': gCounter, 'pn-counter': pnCounter, 'lin-kv': linKv, kafka,
 };

@@ -1,11 +1,11 @@
-// Linearizability of a history against a model, with P-compositionality: independent parts
-// (keys) are checked separately, and the first illegal part decides. An invalid result names the
-// op that could not be linearized, the model states it could have found, and the window of ops
-// concurrent with it.
-import { performance } from 'node:perf_hooks';
+// What a part's search found, told in the history's terms: per key, the verdict and its cost; for
+// an invalid key, the op that could not be linearized, the states it was stuck in, and the window
+// of ops that explains it, each with the model states before and after it where the longest
+// linearizable prefix fixes them. Then the parts folded into one result.
 import type { CheckResult, History, Op } from '../../src/types.ts';
-import type { Model } from './models.ts';
-import { search, searchOps, type SearchBudget, type SearchOp } from './search.ts';
+import type { Kernel } from './kernel.ts';
+import type { Part } from './prepare.ts';
+import type { Outcome, Verdict } from './search.ts';
 
 export interface WindowOp {
   process: number | string;
@@ -18,6 +18,21 @@ export interface WindowOp {
   start: number; // ns
   end: number | null; // ns; null = never known to complete
   culprit?: true;
+  /** Model states (described) before and after the op, on the longest linearizable prefix, and
+   *  the op's place in that linearization (0-based). */
+  'state-before'?: string;
+  'state-after'?: string;
+  'linearized-position'?: number;
+}
+
+/** One key's outcome, as listed in the result. */
+export interface KeyOutcome {
+  key: string;
+  valid: Verdict;
+  reason?: string;
+  ops: number;
+  configurations: number;
+  'time-ms': number;
 }
 
 export interface LinearizableResult extends CheckResult {
@@ -32,98 +47,116 @@ export interface LinearizableResult extends CheckResult {
   'linearized-prefix'?: number;
   window?: WindowOp[];
   reason?: string;
+  /** Invalid and unknown keys first, then valid ones, at most KEYS_LISTED. */
+  keys: KeyOutcome[];
+  'key-counts': { valid: number; invalid: number; unknown: number };
   'time-ms': number;
 }
 
-export interface PartResult {
-  key: string;
-  valid: true | false | 'unknown';
-  ops: number;
-  configurations: number;
-  reason?: string;
-  culprit?: Op;
-  culpritInvoke?: Op;
+/** A part's report, in indices of the history the part was prepared from (what a worker sends). */
+export interface PartReport extends KeyOutcome {
+  culprit?: { invoke: number; complete: number };
   states?: string[];
   linearized?: number;
-  window?: WindowOp[];
+  window?: Array<{ invoke: number; complete: number; before?: string; after?: string; position?: number; culprit?: true }>;
 }
+
+/** A key as shown: its canonical text, cut short when long (the full key is in the history). */
+export const keyLabel = (k: string) => (k.length > 200 ? `${k.slice(0, 200)}… (${k.length} characters)` : k);
 
 const WINDOW_MAX = 40;
 const WINDOW_BEFORE = 3;
+export const KEYS_LISTED = 100;
 
-/** Checks one independent part (already unwrapped for the model). */
-export function checkPart(key: string, history: History, model: Model<any>, budget: SearchBudget): PartResult {
-  const ops = searchOps(history, model);
-  const r = search(ops, model, budget);
-  const base = { key, valid: r.valid, ops: r.ops, configurations: r.configurations };
-  if (r.valid === true) return base;
-  if (r.valid === 'unknown') return { ...base, reason: r.reason };
-  const describe = model.describe ?? ((s: unknown) => JSON.stringify(s));
+export function partReport(part: Part, kernel: Kernel | null, o: Outcome, timeMs: number): PartReport {
+  const base: PartReport = { key: keyLabel(part.key), valid: o.valid, ...(o.reason ? { reason: o.reason } : {}), ops: part.n, configurations: o.configurations, 'time-ms': Math.round(timeMs) };
+  if (o.valid !== false || o.culprit === undefined || !kernel) return base;
+  const c = o.culprit;
+  const states = new Map<number, { before: string; after: string; position: number }>();
+  const path = o.path ?? [];
+  const first = (o.linearized ?? path.length) - path.length;
+  path.forEach((p, k) => states.set(p.op, { before: kernel.describe(p.before), after: kernel.describe(p.after), position: first + k }));
   return {
     ...base,
-    culprit: history[r.culprit.completeIndex],
-    culpritInvoke: history[r.culprit.invokeIndex],
-    states: r.states.map(describe),
-    linearized: r.linearized,
-    window: windowAround(r.culprit, ops, history),
+    culprit: { invoke: part.invokeIndex[c], complete: part.completeIndex[c] },
+    states: (o.states ?? []).map((s) => kernel.describe(s)),
+    linearized: o.linearized,
+    window: windowAround(part, c).map((i) => {
+      const st = states.get(i);
+      return { invoke: part.invokeIndex[i], complete: part.completeIndex[i], ...(st ? { before: st.before, after: st.after, position: st.position } : {}), ...(i === c ? { culprit: true as const } : {}) };
+    }),
   };
 }
 
 /** The culprit and the ops that explain it: the last few ops completed before it began, and
  *  every op overlapping the span from the earliest of those to the culprit's completion. */
-function windowAround(c: SearchOp, ops: SearchOp[], history: History): WindowOp[] {
-  const before = ops
-    .filter((o) => !o.indeterminate && o.completeIndex < c.invokeIndex)
-    .sort((a, b) => b.completeIndex - a.completeIndex)
-    .slice(0, WINDOW_BEFORE);
-  const from = before.reduce((m, o) => Math.min(m, o.invokeIndex), c.invokeIndex);
-  const overlaps = (o: SearchOp) => o.invokeIndex <= c.completeIndex && (o.indeterminate || o.completeIndex >= from);
-  const chosen = ops
-    .filter(overlaps)
-    .sort((a, b) => Math.abs(a.invokeIndex - c.invokeIndex) - Math.abs(b.invokeIndex - c.invokeIndex))
+function windowAround(part: Part, c: number): number[] {
+  const { invokeIndex: inv, completeIndex: done } = part;
+  const before: number[] = [];
+  for (let i = 0; i < part.n; i++) if (done[i] >= 0 && done[i] < inv[c]) before.push(i);
+  before.sort((a, b) => done[b] - done[a]);
+  const from = before.slice(0, WINDOW_BEFORE).reduce((m, i) => Math.min(m, inv[i]), inv[c]);
+  const chosen: number[] = [];
+  for (let i = 0; i < part.n; i++) if (inv[i] <= done[c] && (done[i] < 0 || done[i] >= from)) chosen.push(i);
+  return chosen
+    .sort((a, b) => Math.abs(inv[a] - inv[c]) - Math.abs(inv[b] - inv[c]))
     .slice(0, WINDOW_MAX)
-    .sort((a, b) => a.invokeIndex - b.invokeIndex);
-  return chosen.map((o) => {
-    const inv = history[o.invokeIndex];
-    const done = o.indeterminate ? null : history[o.completeIndex];
-    return {
-      process: inv.process as number,
-      f: o.f,
-      value: o.input ?? null,
-      ...(o.indeterminate ? {} : { output: o.output ?? null }),
-      type: o.indeterminate ? 'info' : 'ok',
-      'invoke-index': inv.index,
-      'complete-index': done ? done.index : null,
-      start: inv.time,
-      end: done ? done.time : null,
-      ...(o === c ? { culprit: true as const } : {}),
-    };
-  });
+    .sort((a, b) => inv[a] - inv[b]);
 }
 
-/** Folds part results into one: the first invalid part decides; otherwise any unknown. */
-export function combineParts(model: string, parts: PartResult[], startedAt: number, totalParts = parts.length): LinearizableResult {
-  const bad = parts.find((p) => p.valid === false);
-  const unknown = parts.find((p) => p.valid === 'unknown');
+/** Folds part reports into the result; `unwrap` gives the value the model saw in an op. */
+export function combine(model: string, history: History, reports: PartReport[], totalParts: number, timeMs: number, unwrap: (v: unknown) => unknown): LinearizableResult {
+  const counts = { valid: 0, invalid: 0, unknown: 0 };
+  for (const r of reports) counts[r.valid === true ? 'valid' : r.valid === false ? 'invalid' : 'unknown']++;
+  const rank = (r: PartReport) => (r.valid === false ? 0 : r.valid === 'unknown' ? 1 : 2);
+  const keys = [...reports]
+    .sort((a, b) => rank(a) - rank(b))
+    .slice(0, KEYS_LISTED)
+    .map((r): KeyOutcome => ({ key: r.key, valid: r.valid, ...(r.reason ? { reason: r.reason } : {}), ops: r.ops, configurations: r.configurations, 'time-ms': r['time-ms'] }));
   const summary = {
     model,
     parts: totalParts,
-    'ops-checked': parts.reduce((s, p) => s + p.ops, 0),
-    configurations: parts.reduce((s, p) => s + p.configurations, 0),
-    'time-ms': Math.round(performance.now() - startedAt),
+    'ops-checked': reports.reduce((s, p) => s + p.ops, 0),
+    configurations: reports.reduce((s, p) => s + p.configurations, 0),
+    keys,
+    'key-counts': counts,
+    'time-ms': Math.round(timeMs),
   };
-  if (bad) {
+  const bad = reports.find((p) => p.valid === false && p.culprit);
+  if (bad && bad.culprit) {
     return {
       valid: false,
       ...summary,
       ...(bad.key !== '*' ? { key: bad.key } : {}),
-      culprit: bad.culprit,
-      'culprit-invoke': bad.culpritInvoke,
+      culprit: history[bad.culprit.complete],
+      'culprit-invoke': history[bad.culprit.invoke],
       'last-states': bad.states,
       'linearized-prefix': bad.linearized,
-      window: bad.window,
+      window: (bad.window ?? []).map((w) => windowOp(history, w, unwrap)),
     };
   }
-  if (unknown) return { valid: 'unknown', ...summary, reason: `${unknown.key !== '*' ? `key ${unknown.key}: ` : ''}${unknown.reason}` };
+  const unknown = reports.find((p) => p.valid === 'unknown');
+  if (unknown || reports.length < totalParts) {
+    const reason = unknown ? `${unknown.key !== '*' ? `key ${unknown.key}: ` : ''}${unknown.reason}` : 'not every key was checked';
+    return { valid: 'unknown', ...summary, reason };
+  }
   return { valid: true, ...summary };
+}
+
+function windowOp(history: History, w: NonNullable<PartReport['window']>[number], unwrap: (v: unknown) => unknown): WindowOp {
+  const inv = history[w.invoke];
+  const done = w.complete >= 0 ? history[w.complete] : null;
+  return {
+    process: inv.process,
+    f: inv.f,
+    value: unwrap(inv.value) ?? null,
+    ...(done ? { output: unwrap(done.value) ?? null } : {}),
+    type: done ? 'ok' : 'info',
+    'invoke-index': inv.index,
+    'complete-index': done ? done.index : null,
+    start: inv.time,
+    end: done ? done.time : null,
+    ...(w.culprit ? { culprit: true as const } : {}),
+    ...(w.before !== undefined ? { 'state-before': w.before, 'state-after': w.after, 'linearized-position': w.position } : {}),
+  };
 }

@@ -47,6 +47,22 @@ export const demoSystems: Record<string, DemoSystem> = {
       fenced: { description: 'durable grants held until released, with fencing tokens; safe, unavailable while the primary is unreachable' },
     },
   },
+  'list-append': {
+    script: 'txn-node',
+    defaultFlavor: 'serializable',
+    flavors: {
+      serializable: { description: 'every transaction runs whole on the primary, one at a time; strict serializable' },
+      stale: { description: 'transactions run on a stale local replica, their writes sent on to the primary; G-single and worse' },
+    },
+  },
+  'rw-register': {
+    script: 'txn-node',
+    defaultFlavor: 'serializable',
+    flavors: {
+      serializable: { description: 'every transaction runs whole on the primary, one at a time; strict serializable' },
+      stale: { description: 'transactions run on a stale local replica, their writes sent on to the primary; G-single and worse' },
+    },
+  },
   cache: {
     script: 'cache-node',
     defaultFlavor: 'write-through',

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ErrorCode } from '../../src/op-errors.ts';
 // A tiny runtime for nodes speaking the node protocol (Maelstrom-compatible) on stdin/stdout,
 // used by the built-in demo systems. A node registers handlers by message type, replies, sends
 // and makes RPCs to other nodes with timeouts. Logs go to stderr (the controller keeps them).
@@ -22,7 +23,8 @@ export class NodeError extends Error {
 }
 
 /** Maelstrom error codes the demo nodes use. */
-export const CODE = { timeout: 0, temporarilyUnavailable: 11, keyDoesNotExist: 20, preconditionFailed: 22, txnConflict: 30, crash: 13 } as const;
+/** Maelstrom's error codes, from the one module that names them. */
+export const CODE = ErrorCode;
 
 type Handler = (msg: Msg) => Promise<Body | void> | Body | void;
 
