@@ -11,6 +11,7 @@ import { checkLocks } from './lock.ts';
 import { checkQueue, type Delivery } from './queue.ts';
 import { checkSession } from './session.ts';
 import { elleChecker, type ElleOptions } from './elle/index.ts';
+import { netChecker } from './maelstrom/net.ts';
 
 export function fullChecker(workload: Workload, perf: readonly PerfBand[]): Checker {
   return compose({
@@ -18,6 +19,8 @@ export function fullChecker(workload: Workload, perf: readonly PerfBand[]): Chec
     stats: statsChecker,
     perf: perfChecker(perf),
     exceptions: exceptionsChecker,
+    // Maelstrom's net stats: messages per operation, when the provider is the network.
+    net: netChecker(),
   });
 }
 

@@ -11,6 +11,10 @@ export type { LockOptions } from '../workloads/lock.ts';
 export type { QueueOptions } from '../workloads/queue.ts';
 export type { CacheOptions } from '../workloads/cache.ts';
 export type { TransactionsOptions } from '../workloads/transactions.ts';
+export type { MaelstromWorkloadOptions } from '../workloads/maelstrom-common.ts';
+export type { BroadcastOptions } from '../workloads/broadcast.ts';
+export type { LinKvOptions } from '../workloads/lin-kv.ts';
+export type { KafkaOptions } from '../workloads/kafka.ts';
 
 export { checkers, compose } from '../checkers/index.ts';
 export * as models from '../checkers/linearizable/models.ts';

@@ -17,6 +17,9 @@ export interface ProtocolMapping<O extends Op> {
   readOnly(op: O): boolean;
   /** An error reply that is really a result (a read of a missing key is a read of nil). */
   errorAsOk?(op: O, code: number | null): unknown | undefined;
+  /** Why an ok reply is malformed for this op (the workload's schema: Maelstrom's "Malformed RPC
+   *  response", which fails the run), or undefined. */
+  malformed?(op: O, reply: MessageBody): string | undefined;
 }
 
 export function completionFromError<O extends Op>(op: O, readOnly: boolean, code: number | null, text: string, node: string): Completion<O> {
@@ -41,7 +44,8 @@ export class ProtocolClient<O extends Op = Op> implements Client<O> {
     const readOnly = this.mapping.readOnly(op);
     let reply: MessageBody;
     try {
-      reply = await conn.rpc(this.mapping.request(op), signal);
+      const check = this.mapping.malformed;
+      reply = await conn.rpc(this.mapping.request(op), signal, check && ((r) => check(op, r)));
     } catch (e) {
       const text = e instanceof AbortError ? 'timed out' : e instanceof Error ? e.message : String(e);
       return completionFromError(op, readOnly, null, text, conn.node);

@@ -15,7 +15,7 @@ import { packageVersion } from './util/paths.ts';
 import { summarize, type RunExplanation, type Summary } from './summary.ts';
 import { RunAbortedError, errorMessage } from './errors.ts';
 import type {
-  CheckResult, Checker, Client, ClientFactory, Cluster, Db, History, Nemesis, NemesisPackage, Op, PerfBand, Provider, RunOptions, TestInfo, Workload,
+  CheckResult, Checker, Client, ClientFactory, Cluster, Db, History, Nemesis, NemesisPackage, NodeFailure, Op, PerfBand, Provider, RunOptions, TestInfo, Workload,
 } from './types.ts';
 
 /** A test ready to run: every part chosen, configured and checked (src/api/resolve.ts). */
@@ -148,12 +148,20 @@ export async function runTest(t: ResolvedTest, ui: RunUi = {}, stop?: AbortSigna
   try {
     ui.onPhase?.('provisioning');
     const needs = { clock: pkg.perf.some((b) => b.name === 'clock'), packet: pkg.perf.some((b) => b.name === 'packet') };
-    cluster = await t.provider.provision({ nodes, storeDir: run.dir, seed: opts.seed, log, opts, needs });
+    cluster = await t.provider.provision({ nodes, storeDir: run.dir, seed: opts.seed, log, opts, needs, now: test.now });
     test.cluster = cluster;
     test.db = db;
+    // A node that crashes or breaks the node protocol fails the run, as Maelstrom fails it: stop,
+    // and check what was recorded.
+    cluster.failures?.onFailure((f) => {
+      log.error(f.text);
+      interrupt.abort();
+    });
     await Promise.all(cluster.nodes.map((n) => db.teardown(test, n)));
     ui.onPhase?.('setting up');
     await Promise.all(cluster.nodes.map((n) => db.setup(test, n)));
+    const early = cluster.failures?.list()[0];
+    if (early) throw new RunAbortedError(early.text);
     if (interrupt.signal.aborted) throw new RunAbortedError('Interrupted during set-up.');
 
     const proto = t.client();
@@ -197,7 +205,9 @@ export async function runTest(t: ResolvedTest, ui: RunUi = {}, stop?: AbortSigna
   }
 
   ui.onPhase?.('checking');
-  const outcome = await checkRun(t, test, history.ops, run.dir, () => interrupt.signal.aborted || stop?.aborted === true, started);
+  // What the nodes did wrong (a crash, a protocol violation) stopped the run: not an interruption.
+  const failures = cluster?.failures?.list() ?? [];
+  const outcome = await checkRun(t, test, history.ops, run.dir, () => (interrupt.signal.aborted && failures.length === 0) || stop?.aborted === true, started, failures);
   log.info(`verdict: ${outcome.valid}`);
   log.close();
   return outcome;
@@ -208,8 +218,16 @@ export async function runTest(t: ResolvedTest, ui: RunUi = {}, stop?: AbortSigna
  * end of a run and by `analyze` (a stored run re-checked, perhaps with other options).
  * `interrupted` is asked after checking: a Ctrl-C that came while checking counts too.
  */
-export async function checkRun(t: ResolvedTest, test: TestInfo, history: History, dir: string, interrupted: () => boolean, started: string | null): Promise<RunOutcome> {
+export async function checkRun(
+  t: ResolvedTest, test: TestInfo, history: History, dir: string, interrupted: () => boolean, started: string | null, failures: readonly NodeFailure[] = [],
+): Promise<RunOutcome> {
   const results = await t.checker.check(test, history, { ...t.opts });
+  if (failures.length) {
+    // The nodes' own faults: at best unknown (exit 2), invalid if a checker found an anomaly too.
+    const more = failures.length > 1 ? ` (and ${failures.length - 1} more: see results.json)` : '';
+    (results as Record<string, unknown>).nodes = { valid: 'unknown', error: `${failures[0].text}${more}`, failures };
+    if (results.valid === true) results.valid = 'unknown';
+  }
   const stopped = interrupted();
   if (stopped) {
     (results as Record<string, unknown>).interrupted = true;

@@ -127,6 +127,38 @@ export interface Cluster extends AsyncDisposable {
   net: Net;
   /** Present when the provider was asked for controllable clocks (a clock nemesis in the run). */
   clock?: ClockControl;
+  /** What the nodes did that fails the run, as Maelstrom fails it (providers that see the node
+   *  protocol: local). The run stops at the first one. */
+  failures?: NodeFailures;
+  /** Messages the network carried, when the provider is the network (local). */
+  netCounts?(): NetCounts;
+}
+
+/** Something a node did that fails the run: it crashed, wrote a line that is not a message,
+ *  answered a request with the wrong type, wrote to a node that does not exist... */
+export interface NodeFailure {
+  node: string;
+  kind: 'crash' | 'malformed' | 'bad-reply' | 'unknown-reply' | 'unknown-dest';
+  /** One sentence, with the offending line (or the node's last stderr lines). */
+  text: string;
+}
+
+export interface NodeFailures {
+  list(): readonly NodeFailure[];
+  onFailure(listener: (f: NodeFailure) => void): void;
+}
+
+/** Message counts of a run's network (Maelstrom's net stats): sent, delivered, and distinct
+ *  messages; clients = to or from a client, servers = the rest (nodes and services). */
+export interface NetCounts {
+  all: MessageCounts;
+  clients: MessageCounts;
+  servers: MessageCounts;
+}
+export interface MessageCounts {
+  sendCount: number;
+  recvCount: number;
+  msgCount: number;
 }
 
 /** What a run needs of its cluster, known before provisioning. */
@@ -144,6 +176,8 @@ export interface ClusterSpec {
   log: Logger;
   opts: RunOptions;
   needs: ClusterNeeds;
+  /** The run's clock (ns since it started), so what the provider records lines up with the history. */
+  now?: () => number;
 }
 
 /**

@@ -29,6 +29,8 @@ export function summary(out: RunOutcome): string {
     const lin = (res.culprit ? res : res.linearizable) as CheckResult | undefined;
     const culprit = lin?.culprit as { process?: unknown; f?: string; value?: unknown; index?: number } | undefined;
     if (culprit) extra.push(`cannot linearize process ${String(culprit.process)}'s ${culprit.f} of ${toJson(culprit.value)} at index ${culprit.index}${lin!.key !== undefined ? ` on key ${String(lin!.key)}` : ''}`);
+    // A checker's own one-line summary of its figures (Maelstrom's msgs-per-op, stable latencies...).
+    if (typeof res.headline === 'string') extra.push(res.headline);
     if (typeof res.reason === 'string') extra.push(res.reason);
     if (typeof res.error === 'string') extra.push(res.error);
     lines.push(`  ${name.padEnd(12)} ${word(res.valid)}${extra.length ? ` (${extra.join('; ')})` : ''}`);

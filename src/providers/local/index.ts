@@ -4,15 +4,18 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ClockControl, Cluster, ClusterSpec, ExecResult, Net, NodeHandle, Provider, Remote } from '../../types.ts';
+import { performance } from 'node:perf_hooks';
+import type { ClockControl, Cluster, ClusterSpec, ExecResult, Net, NetCounts, NodeFailure, NodeFailures, NodeHandle, Provider, Remote } from '../../types.ts';
 import { findLibfaketime } from './faketime.ts';
+import type { Logger } from '../../log.ts';
 import { claim, reap, recordGroup, sweepOrphans, TMP_PREFIX } from './leftovers.ts';
 import { nodeArgv, sibling } from '../../util/paths.ts';
 import { Rng } from '../../rng.ts';
 import { FaketimeClocks } from './faketime.ts';
+import { NetLog } from './net-log.ts';
 import { NodeProcess } from './node-process.ts';
 import { Router, type LatencyDist } from './router.ts';
-import { ClientConnection, startServices } from './services.ts';
+import { ClientConnection, SERVICE_IDS, startServices } from './services.ts';
 
 export interface LocalNodeHandle extends NodeHandle {
   proc: NodeProcess;
@@ -41,6 +44,30 @@ const localRemote: Remote = {
     await fs.promises.cp(remotePath, localPath, { recursive: true });
   },
 };
+
+/** The node failures of one cluster: kept (the first hundred), and announced as they happen. */
+class FailureLog implements NodeFailures {
+  private readonly failures: NodeFailure[] = [];
+  private readonly listeners: Array<(f: NodeFailure) => void> = [];
+  constructor(private readonly log: Logger) {}
+  add(f: NodeFailure): void {
+    if (this.failures.length >= 100) return;
+    this.failures.push(f);
+    for (const l of this.listeners) {
+      try {
+        l(f);
+      } catch (e) {
+        this.log.warn(`a node-failure listener threw: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+  list(): readonly NodeFailure[] {
+    return this.failures;
+  }
+  onFailure(listener: (f: NodeFailure) => void): void {
+    this.listeners.push(listener);
+  }
+}
 
 /** The watchdog reaps the cluster's directory if this process dies without doing it itself. */
 function startWatchdog(dir: string): ChildProcess {
@@ -72,6 +99,9 @@ export class LocalCluster implements Cluster {
   readonly dataRoot: string;
   private readonly watchdog: ChildProcess;
   readonly clock?: ClockControl;
+  readonly failures: FailureLog;
+  private readonly netLog: NetLog;
+  private readonly log: Logger;
   private readonly clients = new Map<string, ClientConnection>();
   private nextClient = 1;
 
@@ -90,19 +120,27 @@ export class LocalCluster implements Cluster {
       throw e;
     }
     if (ft) this.clock = ft;
+    this.log = spec.log;
+    this.failures = new FailureLog(spec.log);
+    const t0 = performance.now();
+    this.netLog = new NetLog(path.join(spec.storeDir, 'net.jsonl'), spec.now ?? (() => Math.round((performance.now() - t0) * 1e6)));
     this.router = new Router({
       latencyMs: Number(o.latency),
       latencyDist: o.latencyDist as LatencyDist,
       loss: Number(o.loss),
       rng: new Rng(spec.seed).fork(0x6e6574), // 'net'
+      log: this.netLog,
     });
-    startServices(this.router, new Rng(spec.seed).fork(0x737663)); // 'svc'
+    startServices(this.router, new Rng(spec.seed).fork(0x737663), spec.log); // 'svc'
+    const addresses = describeAddresses(spec.nodes);
     this.nodes = spec.nodes.map((name, i) => {
       const proc = new NodeProcess(
         name, spec.nodes, path.join(this.dataRoot, name), path.join(spec.storeDir, 'nodes', name, 'node.log'),
         this.router, spec.log, Number(o.initTimeout) * 1000,
       );
       if (ft) proc.extraEnv = ft.env(name);
+      proc.onFailure = (f) => this.failures.add(f);
+      proc.describeAddresses = () => addresses;
       proc.onSpawn = (pid) => recordGroup(this.dataRoot, pid);
       return { name, host: loopbackHost(i), dir: proc.dataDir, remote: localRemote, proc, connect: (id?: string) => this.connect(name, id) };
     });
@@ -129,6 +167,8 @@ export class LocalCluster implements Cluster {
   connect(node: string, id?: string): ClientConnection {
     const clientId = id ?? `c${this.nextClient++}`;
     const conn = new ClientConnection(clientId, node, this.router);
+    conn.onFailure = (f) => this.failures.add(f);
+    conn.onWarning = (text) => this.log.warn(text);
     this.clients.set(clientId, conn);
     const close = conn.close.bind(conn);
     conn.close = () => {
@@ -136,6 +176,10 @@ export class LocalCluster implements Cluster {
       close();
     };
     return conn;
+  }
+
+  netCounts(): NetCounts {
+    return this.netLog.snapshot();
   }
 
   /** Synchronous last resort (process exit): every node and daemon killed, the directory removed. */
@@ -148,10 +192,17 @@ export class LocalCluster implements Cluster {
     for (const c of [...this.clients.values()]) c.close();
     await Promise.all(this.nodes.map((n) => n.proc.stop()));
     this.router.close();
+    this.netLog.close();
     reap(this.dataRoot);
     live.delete(this);
     this.watchdog.stdin?.end();
   }
+}
+
+/** ", which exist: n1..n5 and the services lin-kv, ..." for a sentence about a bad address. */
+function describeAddresses(nodes: readonly string[]): string {
+  const ns = nodes.length > 3 ? `${nodes[0]}..${nodes[nodes.length - 1]}` : nodes.join(', ');
+  return ` (the nodes are ${ns}; the services ${SERVICE_IDS.join(', ')})`;
 }
 
 /** Each local node gets a loopback address of its own (Linux routes all of 127/8 to lo), so a
@@ -165,7 +216,7 @@ const FAULTS_OF_THE_ROUTER = ['partition', 'packet'];
 export const localProvider: Provider = {
   name: 'local',
   options: [
-    { name: 'latency', type: 'number', default: 2, min: 0, max: 60_000, description: 'Mean node-to-node message latency in ms' },
+    { name: 'latency', type: 'number', default: 2, min: 0, max: 60_000, description: 'Mean message latency in ms (every message: between nodes, and to and from clients and services)' },
     { name: 'latencyDist', type: 'string', default: 'exponential', choices: ['constant', 'uniform', 'exponential'], description: 'Distribution of message latency' },
     { name: 'loss', type: 'number', default: 0, min: 0, max: 1, description: 'Probability of losing a node-to-node message' },
     { name: 'initTimeout', type: 'number', default: 10, above: 0, unit: 's', description: 'Seconds a node has to answer init' },

@@ -1,11 +1,21 @@
 // One node of the local provider: a child process speaking the node protocol on stdin/stdout.
 // It can be launched, SIGKILLed and restarted (keeping its data directory), paused with SIGSTOP.
+//
+// Held to Maelstrom's strictness: stdout carries only messages ({src, dest, body: {type}}, one
+// JSON object a line); a line that is not one, a message to a node that does not exist, and an
+// exit nobody asked for are node failures (they fail the run, with the offending line or the
+// node's last stderr lines). Integers beyond 2^53 pass through exactly.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { RunAbortedError } from '../../errors.ts';
+import { JsonSyntaxError, parseJsonLine } from '../../json-exact.ts';
 import type { Logger } from '../../log.ts';
+import { ErrorCode as ERR } from '../../op-errors.ts';
+import type { NodeFailure } from '../../types.ts';
+import { toJson } from '../../util/values.ts';
 import type { Endpoint, Message, MessageBody, Router } from './router.ts';
+import { clip, word } from './client-connection.ts';
 
 export interface LaunchSpec {
   argv: string[];
@@ -15,6 +25,19 @@ export interface LaunchSpec {
 }
 
 const STDERR_TAIL = 20;
+/** The controller's own address: init comes from it. */
+export const CONTROLLER = 'c0';
+
+/** A message as one line of JSON, exact for integers beyond 2^53. */
+export function encodeMessage(msg: Message): string {
+  try {
+    return JSON.stringify(msg);
+  } catch {
+    return toJson(msg);
+  }
+}
+
+type Exit = { code: number | null; signal: string | null; error?: Error };
 
 export class NodeProcess implements Endpoint {
   private child: ChildProcess | null = null;
@@ -26,12 +49,15 @@ export class NodeProcess implements Endpoint {
   private expectingExit = false;
   /** Starts of this node so far; a message from an older incarnation is ignored. */
   private incarnation = 0;
+  private initWaiter: { msgId: number; resolve: (answer: MessageBody) => void } | null = null;
   /** Added to every start's environment (the faketime wrapper when clocks are controlled). */
   extraEnv: Record<string, string> = {};
+  /** Told about everything this node does that fails the run. */
+  onFailure: ((f: NodeFailure) => void) | null = null;
+  /** How a failure names the addresses that exist ("n1..n5 and the services ..."). */
+  describeAddresses: () => string = () => '';
   /** Called with the pid of every process started (the leader of its own process group). */
   onSpawn: ((pid: number) => void) | null = null;
-  /** Called when the process exits without having been asked to. */
-  onCrash: ((name: string, code: number | null, signal: string | null) => void) | null = null;
 
   constructor(
     readonly name: string,
@@ -66,7 +92,7 @@ export class NodeProcess implements Endpoint {
   deliver(msg: Message): void {
     const stdin = this.child?.stdin;
     if (!stdin || stdin.destroyed) return;
-    stdin.write(JSON.stringify(msg) + '\n');
+    stdin.write(encodeMessage(msg) + '\n');
   }
 
   /** Starts the process and completes the init handshake. */
@@ -103,35 +129,48 @@ export class NodeProcess implements Endpoint {
     child.stdout!.on('data', (chunk: string) => this.onStdout(chunk, incarnation));
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => this.onStderr(chunk));
-    const exited = new Promise<{ code: number | null; signal: string | null; error?: Error }>((resolve) => {
+    const closed = new Promise<void>((resolve) => child.once('close', () => resolve()));
+    const exited = new Promise<Exit>((resolve) => {
       child.once('error', (error) => resolve({ code: null, signal: null, error }));
       child.once('exit', (code, signal) => resolve({ code, signal }));
     });
-    void exited.then(({ code, signal }) => {
+    void exited.then(async ({ code, signal }) => {
       if (this.child !== child) return;
       this.writeLog(`--- exit code=${code} signal=${signal}\n`);
-      if (!this.expectingExit) {
-        this.log.warn(`node ${this.name} exited unexpectedly (code ${code}, signal ${signal})`);
-        this.onCrash?.(this.name, code, signal);
-      }
+      if (this.expectingExit || this.initWaiter) return; // asked for, or the handshake reports it
+      // Let its last words on stdout and stderr arrive first (a grandchild may hold them open).
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 200))]);
+      const how = signal ? `was killed by signal ${signal}` : code === 0 ? 'exited (status 0) in the middle of the run' : `crashed with exit status ${code}`;
+      const text = `Node ${this.name} ${how}; ${this.stderrSummary()}`;
+      this.log.warn(text);
+      this.onFailure?.({ node: this.name, kind: 'crash', text });
     });
     await this.handshake(exited);
   }
 
-  private async handshake(exited: Promise<{ code: number | null; signal: string | null; error?: Error }>): Promise<void> {
+  private stderrSummary(): string {
+    const tail = this.stderrTail.slice(-5);
+    return tail.length ? `its last lines on stderr: ${tail.map((l) => clip(l, 200)).join(' | ')}` : 'it wrote nothing to stderr';
+  }
+
+  private async handshake(exited: Promise<Exit>): Promise<void> {
     const msgId = 1;
-    const ok = new Promise<void>((resolve) => {
+    const answered = new Promise<MessageBody>((resolve) => {
       this.initWaiter = { msgId, resolve };
     });
-    this.deliver({ src: 'c0', dest: this.name, body: { type: 'init', msg_id: msgId, node_id: this.name, node_ids: [...this.nodeIds] } });
+    this.deliver({ src: CONTROLLER, dest: this.name, body: { type: 'init', msg_id: msgId, node_id: this.name, node_ids: [...this.nodeIds] } });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), this.initTimeoutMs);
     });
-    const r = await Promise.race([ok.then(() => 'ok' as const), exited, timeout]);
+    const r = await Promise.race([answered, exited, timeout]);
     clearTimeout(timer);
     this.initWaiter = null;
-    if (r === 'ok') return;
+    if (r !== 'timeout' && 'type' in r) {
+      if (r.type === 'init_ok') return;
+      await this.kill();
+      throw new RunAbortedError(`Node ${this.name} answered init with ${word(r.type)} instead of init_ok: ${clip(toJson(r))}`);
+    }
     // Give stderr a moment to drain so the sentence can quote it.
     await new Promise((res) => setTimeout(res, 50));
     const tail = this.stderrTail.slice(-5).join(' | ') || '(nothing on stderr)';
@@ -143,33 +182,59 @@ export class NodeProcess implements Endpoint {
     throw new RunAbortedError(`Node ${this.name} exited during start-up (code ${r.code}, signal ${r.signal}); last stderr lines: ${tail}`);
   }
 
-  private initWaiter: { msgId: number; resolve: () => void } | null = null;
+  private fail(kind: NodeFailure['kind'], text: string): void {
+    this.writeLog(`[controller] ${text}\n`);
+    this.log.warn(text);
+    this.onFailure?.({ node: this.name, kind, text });
+  }
 
   private onStdout(chunk: string, incarnation: number): void {
     this.stdoutBuf += chunk;
     let nl: number;
     while ((nl = this.stdoutBuf.indexOf('\n')) >= 0) {
-      const line = this.stdoutBuf.slice(0, nl).trim();
+      const raw = this.stdoutBuf.slice(0, nl);
       this.stdoutBuf = this.stdoutBuf.slice(nl + 1);
+      const line = raw.trim();
       if (!line || incarnation !== this.incarnation) continue;
       let msg: Message;
       try {
-        msg = JSON.parse(line) as Message;
-      } catch {
-        this.writeLog(`[controller] not a JSON message on stdout: ${line.slice(0, 200)}\n`);
+        msg = parseJsonLine(line) as Message;
+      } catch (e) {
+        if (!(e instanceof JsonSyntaxError)) throw e;
+        this.fail('malformed', `Node ${this.name} wrote a line to stdout that is not a JSON message (stdout carries only messages; log to stderr): ${clip(line)}`);
         continue;
       }
-      if (typeof msg !== 'object' || msg === null || typeof msg.dest !== 'string' || typeof msg.body?.type !== 'string') {
-        this.writeLog(`[controller] malformed message (needs src, dest, body.type): ${line.slice(0, 200)}\n`);
+      if (typeof msg !== 'object' || msg === null || Array.isArray(msg) || typeof msg.dest !== 'string' || typeof msg.body !== 'object' || msg.body === null || typeof msg.body.type !== 'string') {
+        this.fail('malformed', `Node ${this.name} wrote a message without a string "dest" and a body with a string "type": ${clip(line)}`);
         continue;
       }
       msg.src = this.name; // a node cannot impersonate another
-      if (msg.dest === 'c0' && this.initWaiter && (msg.body as MessageBody).in_reply_to === this.initWaiter.msgId) {
-        if (msg.body.type === 'init_ok') this.initWaiter.resolve();
-        continue;
-      }
-      this.router.send(msg);
+      this.route(msg, line);
     }
+  }
+
+  private route(msg: Message, line: string): void {
+    const b = msg.body;
+    if (msg.dest === CONTROLLER) {
+      if (this.initWaiter && b.in_reply_to === this.initWaiter.msgId) {
+        this.initWaiter.resolve(b);
+        return;
+      }
+      // The controller takes nothing but the answer to init; a request gets Maelstrom's not-supported.
+      if (typeof b.msg_id === 'number') {
+        this.deliver({ src: CONTROLLER, dest: this.name, body: { type: 'error', code: ERR.notSupported, text: `${CONTROLLER} is the controller: it takes only init_ok, not ${word(b.type)}`, in_reply_to: b.msg_id } });
+      }
+      this.writeLog(`[controller] ${CONTROLLER} ignored a ${word(b.type)} message: ${clip(line)}\n`);
+      return;
+    }
+    if (!this.router.exists(msg.dest)) {
+      if (typeof b.msg_id === 'number') {
+        this.deliver({ src: msg.dest, dest: this.name, body: { type: 'error', code: ERR.nodeNotFound, text: `node ${msg.dest} does not exist`, in_reply_to: b.msg_id } });
+      }
+      this.fail('unknown-dest', `Node ${this.name} sent a message to ${word(msg.dest)}, which does not exist${this.describeAddresses()}: ${clip(line)}`);
+      return;
+    }
+    this.router.send(msg);
   }
 
   private onStderr(chunk: string): void {
@@ -227,6 +292,7 @@ export class NodeProcess implements Endpoint {
 
   /** Stops the node for good: SIGKILL (after SIGCONT, so a paused node dies too). */
   async stop(): Promise<void> {
+    this.expectingExit = true;
     if (this.paused) this.resume();
     await this.kill();
     if (this.logFd !== null) fs.closeSync(this.logFd);

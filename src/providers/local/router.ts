@@ -5,6 +5,7 @@
 // leaves alone, as Jepsen's clients do; services (lin-kv...) are reachable like Maelstrom's.
 import type { Grudge, LinkBehaviour } from '../../types.ts';
 import type { Rng } from '../../rng.ts';
+import type { DropReason, NetLog } from './net-log.ts';
 
 export interface Message {
   src: string;
@@ -34,6 +35,8 @@ export interface RouterOptions {
   /** Probability that a node-to-node message is dropped. */
   loss: number;
   rng: Rng;
+  /** Where every message is counted and logged (net.jsonl). */
+  log?: NetLog;
 }
 
 export interface RouterStats {
@@ -48,6 +51,8 @@ const isNode = (id: string) => /^n\d+$/.test(id);
 
 export class Router {
   private readonly endpoints = new Map<string, Endpoint>();
+  /** Every id ever registered: a reply to a client that has since closed goes to a known address. */
+  private readonly known = new Set<string>();
   /** dest -> the sources whose messages it drops. */
   private grudge = new Map<string, Set<string>>();
   private readonly shaped = new Map<string, LinkBehaviour>();
@@ -61,6 +66,12 @@ export class Router {
 
   register(id: string, endpoint: Endpoint): void {
     this.endpoints.set(id, endpoint);
+    this.known.add(id);
+  }
+
+  /** Whether a message to this id is addressed to something of this network (now or before). */
+  exists(id: string): boolean {
+    return this.known.has(id);
   }
 
   unregister(id: string): void {
@@ -97,25 +108,24 @@ export class Router {
   send(msg: Message): void {
     if (this.closed) return;
     this.stats.sent++;
+    const id = this.opts.log?.send(msg) ?? 0;
     const nodeLink = isNode(msg.src) && isNode(msg.dest);
     if (nodeLink && this.blocked(msg.src, msg.dest)) {
       this.stats.droppedPartition++;
+      this.opts.log?.drop(id, 'partition');
       return;
     }
     const shape = nodeLink ? this.shaped.get(`${msg.src}->${msg.dest}`) : undefined;
-    if (nodeLink && this.opts.loss > 0 && this.opts.rng.next() < this.opts.loss) {
+    if ((nodeLink && this.opts.loss > 0 && this.opts.rng.next() < this.opts.loss) || (shape?.loss && this.opts.rng.next() < shape.loss)) {
       this.stats.droppedLoss++;
-      return;
-    }
-    if (shape?.loss && this.opts.rng.next() < shape.loss) {
-      this.stats.droppedLoss++;
+      this.opts.log?.drop(id, 'loss');
       return;
     }
     let delay = this.latency();
     if (shape?.delayMs) delay += shape.delayMs + (shape.jitterMs ? this.opts.rng.next() * shape.jitterMs : 0);
     if (shape?.reorder && this.opts.rng.next() < shape.reorder) delay += this.opts.rng.exponential(Math.max(1, delay) * 4);
-    this.schedule(msg, delay, nodeLink);
-    if (shape?.duplicate && this.opts.rng.next() < shape.duplicate) this.schedule(msg, delay + this.latency(), nodeLink);
+    this.schedule(msg, id, delay, nodeLink);
+    if (shape?.duplicate && this.opts.rng.next() < shape.duplicate) this.schedule(msg, id, delay + this.latency(), nodeLink);
   }
 
   private latency(): number {
@@ -126,32 +136,39 @@ export class Router {
     return this.opts.rng.exponential(l);
   }
 
-  private schedule(msg: Message, delayMs: number, nodeLink: boolean): void {
+  private schedule(msg: Message, id: number, delayMs: number, nodeLink: boolean): void {
     if (delayMs <= 0) {
-      setImmediate(() => this.deliver(msg, nodeLink));
+      setImmediate(() => this.deliver(msg, id, nodeLink));
       return;
     }
     const t = setTimeout(() => {
       this.timers.delete(t);
-      this.deliver(msg, nodeLink);
+      this.deliver(msg, id, nodeLink);
     }, delayMs);
     this.timers.add(t);
   }
 
-  private deliver(msg: Message, nodeLink: boolean): void {
+  private dropped(id: number, why: DropReason): void {
+    this.opts.log?.drop(id, why);
+  }
+
+  private deliver(msg: Message, id: number, nodeLink: boolean): void {
     if (this.closed) return;
     // A partition that began while the message was in flight drops it too, as iptables would.
     if (nodeLink && this.blocked(msg.src, msg.dest)) {
       this.stats.droppedPartition++;
+      this.dropped(id, 'partition');
       return;
     }
     const ep = this.endpoints.get(msg.dest);
     if (!ep || !ep.up()) {
       this.stats.droppedDown++;
+      this.dropped(id, 'down');
       this.onUndeliverable?.(msg);
       return;
     }
     this.stats.delivered++;
+    this.opts.log?.recv(id, msg);
     ep.deliver(msg);
   }
 
