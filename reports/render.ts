@@ -16,6 +16,7 @@ import { PAGE_CSS } from './page-style.ts';
 import { rawJson } from './raw.ts';
 import { timelineData } from './timeline-data.ts';
 import { VIEWER_JS } from './viewer.ts';
+import { firstActivity, lamportDiagram, windowAround } from './lamport.ts';
 import { compileSpec } from './vega-compile.ts';
 
 export interface ReportExtras {
@@ -94,6 +95,16 @@ function checkerSection(c: CheckerExplanation, p: Page, depth: number): string {
   return `<section id="${id}"><${tag}>${badge(c.valid)} <span class="checker-name">${h(clip(c.name, 80))}</span></${tag}>${headline}${own}${notes}${chart}${c.evidence.map(evidenceTable).join('')}${parts}${raw}</section>`;
 }
 
+/** Who sent what to whom around the first anomaly (or at the start): a Lamport diagram. */
+function messageFlow(input: ReportInput, anomalies: ReadonlyArray<{ ops: readonly number[] }>): string {
+  const net = input.net;
+  if (!net?.length) return '';
+  const at = anomalies.find((a) => a.ops.length)?.ops[0];
+  const t = at !== undefined ? input.history[at]?.time : undefined;
+  const w = t !== undefined && input.history.some((op) => op.time !== op.index) ? windowAround(t, 1e9) : firstActivity(net, 1e9);
+  return `<section><h2>Messages</h2><p class="more">The messages between clients, nodes and services in one second ${t !== undefined ? 'around the first anomaly' : 'from the start of the run'} (all of them are in net.jsonl).</p>${lamportDiagram(net, { ...w, maxMessages: 300 })}</section>`;
+}
+
 export function renderReport(input: ReportInput & ReportExtras): string {
   const { test, results, history, perf } = input;
   const faults = faultIntervals(history, perf);
@@ -145,6 +156,7 @@ ${p.specs.clock ? '<section><h2>Node clock offsets</h2><div id="clock" class="ch
 ${sections}
 <section><h2>History timeline</h2><p class="more">${h(windowed)} One row per process; bars run from invocation to completion (blue ok, orange failed, grey indeterminate, dashed never completed); faults shaded behind. Hover over or click an op for its details.</p><div class="timeline" data-history-timeline></div></section>
 ${charts}
+${messageFlow(input, anomalies)}
 <section><h2>Options</h2><pre>${h(rawJson(test.opts, { total: 20_000 }))}</pre></section>
 </main>
 <script type="application/json" id="specs">${scriptJson(Object.fromEntries(Object.entries(p.specs).map(([k, s]) => [k, compileSpec(s as Record<string, unknown>)])))}</script>

@@ -13,6 +13,7 @@ import { Rng } from './rng.ts';
 import { createRunDir, updateLatest, writeJson } from './store.ts';
 import { packageVersion } from './util/paths.ts';
 import { summarize, type RunExplanation, type Summary } from './summary.ts';
+import { parseNetLog, type LoggedMessage } from './providers/local/net-log.ts';
 import { RunAbortedError, errorMessage } from './errors.ts';
 import type {
   CheckResult, Checker, Client, ClientFactory, Cluster, Db, History, Nemesis, NemesisPackage, NodeFailure, Op, PerfBand, Provider, RunOptions, TestInfo, Workload,
@@ -45,6 +46,8 @@ export interface ReportInput {
   perf: readonly PerfBand[];
   /** The results explained (made once per run, for the summary, JUnit and the report alike). */
   explanation?: RunExplanation;
+  /** The messages between nodes and clients (local provider's net.jsonl), for a message-flow diagram. */
+  net?: readonly LoggedMessage[];
 }
 
 export interface RunUi {
@@ -239,9 +242,22 @@ export async function checkRun(
   writeJson(path.join(dir, 'results.json'), results);
   writeJson(path.join(dir, 'summary.json'), summary);
   const reportPath = path.join(dir, 'report.html');
-  fs.writeFileSync(reportPath, t.renderReport({ test: { ...test, opts: t.opts }, history, results, perf, explanation }));
+  fs.writeFileSync(reportPath, t.renderReport({ test: { ...test, opts: t.opts }, history, results, perf, explanation, net: readNet(dir) }));
   return { valid: results.valid, results, explanation, summary, dir, reportPath, seed: t.opts.seed, interrupted: stopped, history };
 }
+
+/** A run's message log, when it has one small enough to draw from. */
+function readNet(dir: string): LoggedMessage[] | undefined {
+  const file = path.join(dir, 'net.jsonl');
+  try {
+    if (fs.statSync(file).size > NET_LOG_MAX_BYTES) return undefined;
+    return parseNetLog(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+const NET_LOG_MAX_BYTES = 32 * 1024 * 1024;
 
 /** Teardown never throws: each step is attempted, and failures are logged. */
 async function teardown(

@@ -12,11 +12,20 @@ import { silentLogger } from '../log.ts';
 import { mergeSpecs } from '../options.ts';
 import { Rng } from '../rng.ts';
 import { checkRun } from '../run.ts';
-import type { TestInfo } from '../types.ts';
+import type { NodeFailure, TestInfo } from '../types.ts';
+import { countsOf, parseNetLog } from '../providers/local/net-log.ts';
 import { shortText } from '../util/values.ts';
 import { loadTest } from './load-test.ts';
 import { exitCodeFor, summary } from './summary.ts';
 import { parseArgs } from './run-command.ts';
+
+function readJsonMaybe(file: string): unknown {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
 
 interface StoredTest {
   name: string;
@@ -79,7 +88,15 @@ async function analyze(dirArg: string | undefined, overrides: Record<string, unk
     name: stored.name, runId: stored.runId ?? path.basename(dir), seed: resolved.opts.seed, opts: resolved.opts, nodes: resolved.nodes,
     concurrency: resolved.opts.concurrency, storeDir: dir, log: silentLogger, rng: new Rng(resolved.opts.seed).fork(0x7465), now: () => 0,
   };
-  const outcome = await checkRun(resolved, test, history, dir, () => false, (stored as { started?: string }).started ?? null);
+  // What the run knew beyond its history: its message counts (net.jsonl) and its nodes' failures.
+  const netFile = path.join(dir, 'net.jsonl');
+  if (fs.existsSync(netFile)) {
+    const counts = countsOf(parseNetLog(fs.readFileSync(netFile, 'utf8')));
+    test.cluster = { netCounts: () => counts } as unknown as TestInfo['cluster'];
+  }
+  const previous = readJsonMaybe(path.join(dir, 'results.json')) as { nodes?: { failures?: NodeFailure[] } } | undefined;
+  const failures = Array.isArray(previous?.nodes?.failures) ? previous.nodes.failures : [];
+  const outcome = await checkRun(resolved, test, history, dir, () => false, (stored as { started?: string }).started ?? null, failures);
   process.stdout.write(`Analyzed ${history.length} events of ${dir}\n${summary(outcome)}\n`);
   return exitCodeFor([outcome.valid]);
 }
