@@ -8,11 +8,13 @@ import { demo, demoSystems } from './demo/index.ts';
 import { etcd } from './etcd.ts';
 import { maelstrom, binOptions } from './maelstrom.ts';
 import { redis } from './redis.ts';
+import { postgres } from './postgres.ts';
 
 /** The real systems and the workloads each has clients for. */
 const REAL: Record<string, { make: () => Db; workloads: readonly string[] }> = {
   etcd: { make: () => etcd(), workloads: ['register', 'counter', 'lock', 'queue'] },
   redis: { make: () => redis(), workloads: ['counter', 'register', 'cache', 'lock', 'queue'] },
+  postgres: { make: () => postgres(), workloads: ['list-append', 'rw-register'] },
 };
 
 /** The systems that have a client for a workload. */

@@ -4,6 +4,7 @@ import { demo } from './demo/index.ts';
 import { etcd } from './etcd.ts';
 import { maelstrom } from './maelstrom.ts';
 import { redis } from './redis.ts';
+import { postgres } from './postgres.ts';
 
 export const dbs = {
   /** The built-in nodes for a workload (local provider), in one of their flavors. */
@@ -12,6 +13,8 @@ export const dbs = {
   etcd,
   /** A real Redis primary and replicas on docker nodes. */
   redis,
+  /** PostgreSQL on the first node, for list-append and rw-register (--isolation). */
+  postgres,
   /** Your own executable speaking the Maelstrom node protocol, as every node (local provider). */
   maelstrom,
   /** Your own server, started by command on every node (any provider): kill, pause and clock faults included. */

@@ -38,7 +38,8 @@ export function explainLinearizable(r: CheckResult, name: string, ctx: Ctx): { a
     return { anomalies: [], evidence: [], headline: `unknown: the linearizability search gave up${keyText}: ${clip(String(r.reason ?? r.error ?? 'no reason given'), 200)}` };
   }
   const culpritRaw = r.culprit as Op | undefined;
-  const culprit = culpritRaw && typeof culpritRaw === 'object' ? culpritRaw : undefined;
+  // Ops of independent keys carry {key, value}; the key is named on its own, the value is what was read.
+  const culprit = culpritRaw && typeof culpritRaw === 'object' ? unkeyed(culpritRaw, r.key) : undefined;
   const inHistory = culprit ? opAt(ctx, culprit.index) : undefined;
   const invoke = (r['culprit-invoke'] as Op | undefined) ?? undefined;
   const invokeInHistory = invoke ? opAt(ctx, invoke.index) : undefined;
@@ -115,4 +116,11 @@ export function explainLinearizable(r: CheckResult, name: string, ctx: Ctx): { a
     total: window.length,
   }] : [];
   return { anomalies: [anomaly], evidence, headline: '' };
+}
+
+/** An op of one key of a keyed history, with its value unwrapped from {key, value}. */
+function unkeyed(op: Op, key: unknown): Op {
+  const v = op.value as { key?: unknown; value?: unknown } | null;
+  if (key === undefined || v === null || typeof v !== 'object' || Array.isArray(v) || !Object.hasOwn(v, 'key') || !Object.hasOwn(v, 'value')) return op;
+  return { ...op, value: v.value };
 }
