@@ -11,6 +11,7 @@ import { Etcd3, type Lease } from 'etcd3';
 import { noop } from 'cockatiel';
 import type { Client, Completion, Db, NodeHandle, Op, TestInfo } from '../src/types.ts';
 import { daemonDb } from './daemon.ts';
+import { ErrorCode } from '../src/op-errors.ts';
 import { errorCompletion } from './client-errors.ts';
 
 const CLIENT_PORT = 2379;
@@ -181,6 +182,53 @@ class EtcdLockClient extends EtcdClient {
   }
 }
 
+/** Transactions (list-append, rw-register) as etcd transactions, optimistically: the keys a
+ *  transaction touches are read in one read-only txn (one revision: a snapshot), the transaction
+ *  runs on that snapshot (its reads see its own earlier writes), and its writes commit in one txn
+ *  guarded by every touched key's mod revision — retried from the start when another transaction
+ *  got there first, so what commits is strict serializable. A transaction that only reads is its
+ *  snapshot read alone. */
+class EtcdTxnClient extends EtcdClient {
+  protected connected(etcd: Etcd3, node: string) {
+    return new EtcdTxnClient(etcd, node);
+  }
+  async invoke(_test: TestInfo, op: Op, signal: AbortSignal): Promise<Completion> {
+    const etcd = this.etcd!;
+    const txn = op.value as Array<[string, unknown, unknown]>;
+    const keys = [...new Set(txn.map(([, k]) => `jepsen/txn/${JSON.stringify(k ?? null)}`))];
+    const readOnly = txn.every(([f]) => f === 'r');
+    try {
+      for (let attempt = 0; attempt < 50; attempt++) {
+        // The snapshot: every touched key at one revision (a txn whose compare always holds).
+        // (then() takes every operation at once: called again it replaces them.)
+        const snap = await bounded(etcd.if(keys[0], 'Mod', '>', -1).then(...keys.map((k) => etcd.get(k))).commit(), signal);
+        const state = new Map<string, { value: unknown; mod: string }>();
+        snap.responses.forEach((r, i) => {
+          const kv = r.response_range?.kvs?.[0];
+          state.set(keys[i], { value: kv ? JSON.parse(kv.value.toString()) as unknown : null, mod: kv ? kv.mod_revision : '0' });
+        });
+        const local = new Map([...state].map(([k, v]) => [k, v.value]));
+        const out = txn.map(([f, k, v]): [string, unknown, unknown] => {
+          const key = `jepsen/txn/${JSON.stringify(k ?? null)}`;
+          if (f === 'r') return [f, k, local.get(key) ?? null];
+          const cur = local.get(key);
+          local.set(key, f === 'append' ? [...(Array.isArray(cur) ? cur : []), v] : v);
+          return [f, k, v];
+        });
+        if (readOnly) return { ...op, type: 'ok', node: this.node, value: out };
+        const written = [...new Set(txn.filter(([f]) => f !== 'r').map(([, k]) => `jepsen/txn/${JSON.stringify(k ?? null)}`))];
+        let b = etcd.if(keys[0], 'Mod', '==', state.get(keys[0])!.mod);
+        for (const k of keys.slice(1)) b = b.and(k, 'Mod', '==', state.get(k)!.mod);
+        const r = await bounded(b.then(...written.map((k) => etcd.put(k).value(JSON.stringify(local.get(k))))).commit(), signal);
+        if (r.succeeded) return { ...op, type: 'ok', node: this.node, value: out };
+      }
+      return { ...op, type: 'fail', node: this.node, error: { code: ErrorCode.txnConflict, text: 'gave up after 50 conflicting attempts' } };
+    } catch (e) {
+      return failed(op, e, this.node, readOnly);
+    }
+  }
+}
+
 /** A queue as keys under a prefix: enqueue puts a fresh key (the value's own id, so a retried
  *  put cannot make two messages); dequeue reads the oldest key by create revision and deletes it
  *  in a transaction that succeeds only if nobody changed it since (mod revision), retrying on a
@@ -247,6 +295,8 @@ function etcdDaemon(flavor: string, leaseMs: number): Db {
       counter: () => new EtcdCounterClient(flavor),
       queue: () => new EtcdQueueClient(),
       lock: () => new EtcdLockClient(Math.max(2, Math.ceil(leaseMs / 1000))),
+      'list-append': () => new EtcdTxnClient(),
+      'rw-register': () => new EtcdTxnClient(),
     },
     command(test, node) {
       const cluster = test.cluster!.nodes.map((n) => `${n.name}=http://${ipOf(n)}:${PEER_PORT}`).join(',');

@@ -12,7 +12,7 @@ import { postgres } from './postgres.ts';
 
 /** The real systems and the workloads each has clients for. */
 const REAL: Record<string, { make: () => Db; workloads: readonly string[] }> = {
-  etcd: { make: () => etcd(), workloads: ['register', 'counter', 'lock', 'queue'] },
+  etcd: { make: () => etcd(), workloads: ['register', 'counter', 'lock', 'queue', 'list-append', 'rw-register'] },
   redis: { make: () => redis(), workloads: ['counter', 'register', 'cache', 'lock', 'queue'] },
   postgres: { make: () => postgres(), workloads: ['list-append', 'rw-register'] },
 };
