@@ -53,6 +53,11 @@ export class Node {
   }
 
   send(dest: string, body: Body): void {
+    // Messages sent in the same turn of the event loop go out in one write.
+    if (!process.stdout.writableCorked) {
+      process.stdout.cork();
+      setImmediate(() => process.stdout.uncork());
+    }
     process.stdout.write(JSON.stringify({ src: this.id, dest, body }) + '\n');
   }
 
