@@ -119,7 +119,7 @@ export function resolveTest(def: TestDefinition, given: OptionValues, cat: Catal
   const values = resolveOptions({ specs, given, suggested, fromCli: o.fromCli });
   const nodeCount = Number(values.nodeCount);
   let opts = {
-    ...values, workload: def.workload.name, nodes: [] as string[],
+    ...values, workload: def.workload.name, nodes: (Array.isArray(values.nodes) ? values.nodes : []) as string[],
     concurrency: parseConcurrency(String(values.concurrency), nodeCount)!, seed: Number(values.seed ?? 0),
   } as unknown as RunOptions;
   const prov = configured(provider, opts);

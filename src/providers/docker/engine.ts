@@ -29,8 +29,8 @@ export async function connectDocker(timeoutMs = 5000): Promise<Docker> {
   return docker;
 }
 
-/** Removes every container and network labelled by jepsen-ts (of one run, when runId is given). */
-export async function removeLabelled(docker: Docker, runId?: string): Promise<{ containers: number; networks: number }> {
+/** Removes every container, network and volume labelled by jepsen-ts (of one run, when runId is given). */
+export async function removeLabelled(docker: Docker, runId?: string): Promise<{ containers: number; networks: number; volumes: number }> {
   const label = runId ? [`${RUN_LABEL}=${runId}`] : [LABEL];
   const containers = await docker.listContainers({ all: true, filters: { label } });
   await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {})));
@@ -47,5 +47,7 @@ export async function removeLabelled(docker: Docker, runId?: string): Promise<{ 
       }
     }
   }));
-  return { containers: containers.length, networks: networks.length };
+  const volumes = (await docker.listVolumes({ filters: { label } })).Volumes ?? [];
+  await Promise.all(volumes.map((v) => docker.getVolume(v.Name).remove().catch(() => {})));
+  return { containers: containers.length, networks: networks.length, volumes: volumes.length };
 }
