@@ -124,7 +124,8 @@ export function resolveTest(def: TestDefinition, given: OptionValues, cat: Catal
   } as unknown as RunOptions;
   const prov = configured(provider, opts);
   const nodes = prov.nodeNames?.(opts) ?? Array.from({ length: nodeCount }, (_, i) => `n${i + 1}`);
-  opts = { ...opts, nodes, nodeCount: nodes.length };
+  // The provider may name the nodes (ssh hosts, compose services): "2n" counts those.
+  opts = { ...opts, nodes, nodeCount: nodes.length, concurrency: parseConcurrency(String(values.concurrency), nodes.length)! };
 
   const workload = configured(def.workload, opts);
   const db = configured(db0, opts);
