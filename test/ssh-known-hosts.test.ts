@@ -12,7 +12,7 @@ import { reapScript } from '../src/providers/ssh/state.ts';
 import { hashedName } from './fixtures/ssh/hosts.ts';
 
 const pub = (type: 'ed25519' | 'ecdsa' = 'ed25519') => {
-  const p = ssh2.utils.generateKeyPairSync(type, type === 'ecdsa' ? { bits: 256 } : undefined).public.split(' ');
+  const p = (type === 'ecdsa' ? ssh2.utils.generateKeyPairSync('ecdsa', { bits: 256 }) : ssh2.utils.generateKeyPairSync('ed25519')).public.split(' ');
   return { line: `${p[0]} ${p[1]}`, type: p[0], blob: Buffer.from(p[1], 'base64') };
 };
 
