@@ -156,12 +156,18 @@ export class DockerCluster implements Cluster {
     const project = loadCompose(String(o.compose));
     if (project.ignored.length) this.spec.log.info(`compose: not acted upon: ${project.ignored.join(', ')}`);
     const out: ContainerSpec[] = [];
+    const built = new Set<string>();
     for (const name of project.startOrder) {
       const s = project.services.find((x) => x.name === name)!;
       const who = `${path.basename(project.file)}: services.${name}`;
       const image = s.image ?? `jepsen-ts-compose-${this.runId}-${name}`.toLowerCase();
-      if (s.build) await buildImage(this.docker, s.build, image, this.spec.log, who);
-      else await ensureImage(this.docker, image, this.spec.log, who);
+      // Services sharing one image and build (YAML anchors) build it once.
+      const key = `${image}\0${JSON.stringify(s.build ?? null)}`;
+      if (!built.has(key)) {
+        if (s.build) await buildImage(this.docker, s.build, image, this.spec.log, who);
+        else if (!built.has(`${image}\0null`) && ![...built].some((k) => k.startsWith(`${image}\0`))) await ensureImage(this.docker, image, this.spec.log, who);
+        built.add(key);
+      }
       out.push({ name, image, cmd: s.command, entrypoint: s.entrypoint, env: s.environment, mounts: s.mounts, workingDir: s.workingDir, user: s.user, node: s.node, dependsOn: s.dependsOn });
     }
     return out;
