@@ -153,3 +153,21 @@ test('--image: the user image as every node; partitions from the helper, kill an
   assert.ok(fs.readFileSync(path.join(storeDir, 'nodes', 'n1', 'container.log'), 'utf8').includes('Ready to accept connections'));
   assert.deepEqual(await labelled(), { containers: 0, networks: 0 });
 });
+
+test('--image with clock faults: libfaketime injected from a volume moves the clock of a process the image knows nothing about', { skip, timeout: 300_000 }, async () => {
+  const storeDir = tmp();
+  const opts = { nemesis: ['clock'], image: 'jepsen-ts-test-notools', nodeCommand: `sh -c 'while :; do date +%s > /tmp/now; sleep 0.2; done'`, nodeCount: 2 } as unknown as RunOptions;
+  const c = (await dockerProvider.provision({ nodes: ['n1', 'n2'], storeDir, seed: 1, log: silentLogger, opts, needs: { clock: true, packet: false } })) as DockerCluster;
+  const now = async (n: string) => Number((await execIn(c.node(n).container, ['cat', '/tmp/now'])).stdout.trim());
+  try {
+    await c.clock!.set({ n1: 86_400_000 });
+    await new Promise((res) => setTimeout(res, 1500));
+    const real = Math.floor(Date.now() / 1000);
+    assert.ok(Math.abs((await now('n1')) - real - 86_400) < 10, `n1's clock is a day ahead: ${await now('n1')} vs ${real}`);
+    assert.ok(Math.abs((await now('n2')) - real) < 10, "n2's clock is not moved");
+    assert.deepEqual(c.clock!.offsets(), { n1: 86_400_000, n2: 0 });
+  } finally {
+    await c[Symbol.asyncDispose]();
+  }
+  assert.deepEqual(await labelled(), { containers: 0, networks: 0 });
+});

@@ -1,6 +1,6 @@
 // The docker provider against a real Docker engine (.ci/run installs and starts one). Skipped,
 // with the reason printed, only where no daemon can be reached.
-import { test } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,10 +13,18 @@ import { grudgeFromComponents } from '../nemeses/partition.ts';
 import { silentLogger } from '../src/log.ts';
 import type { RunOptions } from '../src/types.ts';
 import { cli } from './helpers.ts';
+import { lockDocker } from './fixtures/compose/docker-lock.ts';
 
 const docker = await connectDocker(3000).catch((e: Error) => e);
 const skip = docker instanceof Error ? `no Docker daemon: ${docker.message}` : false;
 if (skip) console.log(`# skipping docker tests: ${skip}`);
+
+// `clean` removes, and the assertions count, every labelled resource: no other file's at the same time.
+let unlock = () => {};
+before(async () => {
+  if (!skip) unlock = await lockDocker();
+}, { timeout: 1_800_000 });
+after(() => unlock());
 
 async function labelled(): Promise<{ containers: number; networks: number }> {
   if (docker instanceof Error) throw docker;

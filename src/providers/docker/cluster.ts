@@ -19,6 +19,8 @@ import { ensureNodeImage } from './image.ts';
 import { containerRemote } from './remote.ts';
 import { buildImage, containerOutput, ensureImage } from './containers.ts';
 import { loadCompose, words, type ComposeMount, type ComposeService } from './compose.ts';
+import { FT_DIR, fillFaketimeVolume, injectedEnv, offsetFile, requireGlibc } from './faketime.ts';
+import type { Remote } from '../../types.ts';
 import { nodeArgv, sibling } from '../../util/paths.ts';
 
 export interface DockerNodeHandle extends NodeHandle {
@@ -72,12 +74,13 @@ export class DockerCluster implements Cluster {
   private readonly helpers = new Map<string, Docker.Container>();
   private netName = '';
   private nodeImage = '';
+  /** The run's libfaketime volume, when clock faults are injected into user images. */
+  private faketimeVolume: string | null = null;
 
   private constructor(private readonly docker: Docker, private readonly spec: ClusterSpec, readonly runId: string) {
     this.mode = dockerMode(spec.opts);
     this.linux = new LinuxNet(() => this.nodes.map((n) => ({
-      name: n.name, address: n.ip,
-      remote: this.mode === 'node-image' ? n.remote : containerRemote(this.helpers.get(n.name)!),
+      name: n.name, address: n.ip, remote: this.mode === 'node-image' ? n.remote : this.helperRemote(n.name),
     })), chainName(runId));
     this.net = {
       partition: (g: Grudge) => this.linux.partition(g),
@@ -183,24 +186,34 @@ export class DockerCluster implements Cluster {
     const hosts = own ? nodeSpecs.map((s) => `${s.name}:${ipOf.get(s.name)}`) : undefined;
     const volumes = new Set(specs.flatMap((s) => s.mounts.filter((m) => m.kind === 'volume' && m.source).map((m) => m.source)));
     for (const v of volumes) await this.docker.createVolume({ Name: this.volumeName(v), Labels: this.labels() });
+    if (!own && this.spec.needs.clock) {
+      this.faketimeVolume = this.volumeName('faketime');
+      await this.docker.createVolume({ Name: this.faketimeVolume, Labels: this.labels() });
+      await fillFaketimeVolume(this.docker, this.nodeImage, FAKETIME_LIB, this.faketimeVolume, this.labels(), nodeSpecs.map((s) => s.name));
+    }
 
     for (const s of specs) {
       const ip = ipOf.get(s.name);
+      const clock = this.faketimeVolume !== null && s.node;
+      const env = clock ? { ...s.env, ...injectedEnv(s.name) } : s.env;
+      const mounts: Docker.MountSettings[] = s.mounts.map((m) => ({
+        Type: m.kind, Target: m.target, ReadOnly: m.readOnly,
+        Source: m.kind === 'bind' ? m.source : m.source ? this.volumeName(m.source) : '',
+      }));
+      if (clock) mounts.push({ Type: 'volume', Source: this.faketimeVolume!, Target: FT_DIR, ReadOnly: true });
       const container = await this.docker.createContainer({
         Image: s.image, name: `jepsen-ts-${this.runId}-${s.name}`, Hostname: s.name, Labels: this.labels(),
         ...(s.cmd ? { Cmd: s.cmd } : {}), ...(s.entrypoint ? { Entrypoint: s.entrypoint } : {}),
-        Env: Object.entries(s.env).map(([k, v]) => `${k}=${v}`), WorkingDir: s.workingDir, User: s.user,
+        Env: Object.entries(env).map(([k, v]) => `${k}=${v}`), WorkingDir: s.workingDir, User: s.user,
         HostConfig: {
           NetworkMode: this.netName, ExtraHosts: hosts,
           ...(own ? { CapAdd: ['NET_ADMIN'], Init: true } : {}),
-          Mounts: s.mounts.map((m) => ({
-            Type: m.kind, Target: m.target, ReadOnly: m.readOnly,
-            Source: m.kind === 'bind' ? m.source : m.source ? this.volumeName(m.source) : undefined,
-          })) as Docker.MountSettings[],
+          Mounts: mounts,
         },
         NetworkingConfig: { EndpointsConfig: { [this.netName]: { ...(ip ? { IPAMConfig: { IPv4Address: ip } } : {}), Aliases: [s.name] } } },
       });
       this.containers.set(s.name, container);
+      if (clock) await requireGlibc(container, s.image, s.name);
     }
     for (const s of specs) {
       await this.waitForDependencies(s);
@@ -227,6 +240,9 @@ export class DockerCluster implements Cluster {
       const clocks = new RemoteClocks(this.nodes.map((n) => ({ name: n.name, remote: n.remote, lib: FAKETIME_LIB, file: CLOCK_FILE })));
       await clocks.init();
       this.clock = clocks;
+    } else if (this.spec.needs.clock) {
+      // Offsets written through each node's helper, which mounts the volume writable.
+      this.clock = new RemoteClocks(this.nodes.map((n) => ({ name: n.name, remote: this.helperRemote(n.name), lib: `${FT_DIR}/libfaketimeMT.so.1`, file: offsetFile(n.name) })));
     }
     const helpers = specs.filter((s) => !s.node).map((s) => s.name);
     this.spec.log.info(`docker: network ${this.netName} (${subnet}), nodes ${this.nodes.map((n) => `${n.name}=${n.ip}`).join(' ')}${helpers.length ? `, helper services ${helpers.join(' ')}` : ''}`);
@@ -254,6 +270,16 @@ export class DockerCluster implements Cluster {
     }
   }
 
+  /** The node's current helper (a new one after each restart of the node). */
+  private helperRemote(name: string): Remote {
+    const current = () => containerRemote(this.helpers.get(name)!);
+    return {
+      exec: (argv, o) => current().exec(argv, o),
+      upload: (l, r) => current().upload(l, r),
+      download: (r, l) => current().download(r, l),
+    };
+  }
+
   /** A helper of the node image in the node's network namespace: it runs iptables and tc for a
    *  node whose image lacks them. Made anew when the node's container restarts. */
   private async attachHelper(name: string): Promise<void> {
@@ -262,7 +288,10 @@ export class DockerCluster implements Cluster {
     const helper = await this.docker.createContainer({
       Image: this.nodeImage, name: `jepsen-ts-${this.runId}-${name}-net`, Labels: { ...this.labels(), 'jepsen-ts.helper': name },
       Cmd: ['sleep', 'infinity'],
-      HostConfig: { NetworkMode: `container:${target.id}`, CapAdd: ['NET_ADMIN'], Init: true },
+      HostConfig: {
+        NetworkMode: `container:${target.id}`, CapAdd: ['NET_ADMIN'], Init: true,
+        ...(this.faketimeVolume ? { Mounts: [{ Type: 'volume' as const, Source: this.faketimeVolume, Target: FT_DIR }] } : {}),
+      },
     });
     await helper.start();
     this.helpers.set(name, helper);

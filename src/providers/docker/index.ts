@@ -36,13 +36,6 @@ export const dockerProvider: Provider = {
     if (opts.compose) return loadCompose(String(opts.compose)).services.filter((s) => s.node).map((s) => s.name);
     return Array.from({ length: opts.nodeCount }, (_, i) => `n${i + 1}`);
   },
-  refuse({ opts, nemeses }) {
-    const mode = dockerMode(opts);
-    if (mode !== 'node-image' && nemeses.includes('clock')) {
-      return `Clock faults need libfaketime preloaded into the system's process, which jepsen-ts does only in its own node image; with --${mode} drop clock from --nemesis (or run the system with dbs.daemon on the node image).`;
-    }
-    return undefined;
-  },
   provision: (spec) => {
     if (dockerMode(spec.opts) === 'compose' && spec.nodes.length === 0) throw new UsageError('The compose file names no node.');
     return DockerCluster.create(spec);

@@ -3,6 +3,7 @@
 // partitions, packet faults and clocks are src/control's, run on the hosts themselves. What the
 // run puts on a host is recorded first (state.ts) and reaped at teardown — or, when the
 // controller dies without one, by the next ssh run on the same hosts.
+import { spawn, type ChildProcess } from 'node:child_process';
 import dns from 'node:dns/promises';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -16,6 +17,7 @@ import { SshConnection, type HostKeyPolicy } from './connection.ts';
 import type { Credentials } from './errors.ts';
 import { sshRemote } from './remote.ts';
 import { reapScript, removeRecord, staleRecords, writeRecord, type HostRecord, type RunRecord } from './state.ts';
+import { nodeArgv, sibling } from '../../util/paths.ts';
 
 export const RUN_ROOT = '/var/lib/jepsen-ts';
 
@@ -101,6 +103,7 @@ export class SshCluster implements Cluster {
   private readonly addresses = new Map<string, string>();
   private record: RunRecord | null = null;
   private netReady: Promise<void> | null = null;
+  private reaper: ChildProcess | null = null;
 
   private constructor(private readonly spec: ClusterSpec, private readonly s: SshSettings, readonly runId: string) {
     this.chain = chainName(runId);
@@ -155,7 +158,12 @@ export class SshCluster implements Cluster {
       chain: this.chain, user: s.user, keyPath: creds.keyPath, knownHosts: policy.file, skipHostKeyCheck: s.skipHostKeyCheck,
       hosts: this.nodes.map((n): HostRecord => ({ host: n.host, port: n.connection.target.port, paths: [n.dir, `${n.dir}.jepsen`, `${n.dir}.clock-offset`] })),
     };
-    writeRecord(this.record);
+    const recordFile = writeRecord(this.record);
+    // Reads its stdin until this process exits in any way (SIGKILL included), then reaps the
+    // record if no teardown removed it.
+    const [cmd, ...args] = nodeArgv(sibling(import.meta.url, './reaper'));
+    this.reaper = spawn(cmd, [...args, recordFile], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+    this.reaper.unref();
 
     const nemeses = (spec.opts.nemesis ?? []) as readonly string[];
     const tools = faultRequirements(nemeses);
@@ -236,5 +244,6 @@ export class SshCluster implements Cluster {
       else this.spec.log.warn('ssh: some hosts could not be cleaned; the next ssh run on them will');
     }
     for (const n of this.nodes) n.connection.close();
+    this.reaper?.stdin?.end();
   }
 }
