@@ -10,6 +10,10 @@ import path from 'node:path';
 import { connectDocker } from '../src/providers/docker/engine.ts';
 import { BIN, cli, readHistory, readJson, runDir, tempStore } from './helpers.ts';
 import { startSshHosts, type SshHosts } from './fixtures/ssh/hosts.ts';
+import { sshProvider, type SshCluster } from '../src/providers/ssh/index.ts';
+import { grudgeFromComponents } from '../nemeses/partition.ts';
+import { silentLogger } from '../src/log.ts';
+import type { RunOptions } from '../src/types.ts';
 
 const docker = await connectDocker(3000).catch((e: Error) => e);
 const skip = docker instanceof Error ? `no Docker daemon: ${docker.message}` : false;
@@ -48,6 +52,43 @@ async function leftovers(): Promise<string[]> {
   }
   return out;
 }
+
+test('one connection per host: many commands at once over a bounded number of channels, files both ways, a reconnect after the sessions are killed, partitions in the run\'s own chain', { skip, timeout: 300_000 }, async () => {
+  const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-ssh-run-'));
+  const opts = { nodes: hosts.hosts.map((h) => h.ip), sshUser: 'admin', sshKey: hosts.key, knownHosts: hosts.knownHosts, nemesis: ['partition'] } as unknown as RunOptions;
+  const c = (await sshProvider.provision({ nodes: hosts.hosts.map((h) => h.ip), storeDir, seed: 1, log: silentLogger, opts, needs: { clock: false, packet: false } })) as SshCluster;
+  try {
+    const n1 = c.nodes[0];
+    assert.equal(n1.dir, `/var/lib/jepsen-ts/${n1.name}`);
+    const many = await Promise.all(Array.from({ length: 40 }, (_, i) => n1.remote.exec(['sh', '-c', `sleep 0.2; echo ${i}; id -u`])));
+    assert.deepEqual(many.map((r) => r.stdout), many.map((_, i) => `${i}\n0\n`), 'every command ran, as root through sudo');
+    const r = await n1.remote.exec(['sh', '-c', 'cat; echo "$X" >&2; exit 3'], { stdin: 'in', env: { X: "it's" } });
+    assert.deepEqual([r.code, r.stdout, r.stderr], [3, 'in', "it's\n"]);
+    const local = path.join(storeDir, 'up.bin');
+    fs.writeFileSync(local, Buffer.from([0, 1, 2, 255, 10]));
+    await n1.remote.upload(local, '/tmp/jt/up.bin');
+    await n1.remote.download('/tmp/jt/up.bin', path.join(storeDir, 'down.bin'));
+    assert.deepEqual(fs.readFileSync(path.join(storeDir, 'down.bin')), fs.readFileSync(local), 'binary-safe');
+    // Every session of admin killed (what a reboot does to a connection): the next command reconnects.
+    await hosts.sh(hosts.hosts[0], "pkill -KILL -f 'sshd: admin' || true");
+    await new Promise((res) => setTimeout(res, 500));
+    assert.equal((await n1.remote.exec(['echo', 'back'])).stdout, 'back\n');
+    await c.net.partition(grudgeFromComponents([[c.nodes[0].name], c.nodes.slice(1).map((n) => n.name)]));
+    const rules = await hosts.sh(hosts.hosts[0], 'iptables -w -S');
+    assert.match(rules, /-A INPUT -j JEPSEN-TS-/);
+    assert.equal((rules.match(/-j DROP/g) ?? []).length, 2, rules);
+    await hosts.sh(hosts.hosts[0], 'iptables -w -A INPUT -s 192.0.2.9 -j DROP'); // the host's own rule
+    await c.net.heal();
+    assert.equal(((await hosts.sh(hosts.hosts[0], 'iptables -w -S')).match(/JEPSEN-TS-[0-9A-F]+ -s/g) ?? []).length, 0);
+  } finally {
+    await c[Symbol.asyncDispose]();
+  }
+  const after = await hosts.sh(hosts.hosts[0], 'iptables -w -S');
+  assert.doesNotMatch(after, /JEPSEN-TS/, 'the chain is gone');
+  assert.match(after, /-A INPUT -s 192\.0\.2\.9\/32 -j DROP/, "the host's own rule is kept");
+  await hosts.sh(hosts.hosts[0], 'iptables -w -D INPUT -s 192.0.2.9 -j DROP');
+  assert.deepEqual(fs.readdirSync(stateDir), []);
+});
 
 test('etcd register under partition,kill over ssh: exit 0, partition and kill bands, nothing left on the hosts', { skip, timeout: 300_000 }, async () => {
   const r = await cli(['run', 'register', '--db', 'etcd', ...login(), '--nemesis', 'partition,kill', '--nemesis-interval', '3', '--time-limit', '15', '--recovery-time', '2'], { timeoutMs: 280_000 });

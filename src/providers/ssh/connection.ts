@@ -140,60 +140,66 @@ export class SshConnection {
     else this.active--;
   }
 
-  private openChannel(client: ssh2.Client, command: string): Promise<ClientChannel> {
-    return new Promise((resolve, reject) => client.exec(command, (err, stream) => (err ? reject(err) : resolve(stream))));
+  /** Runs one command on a new channel. The stream's listeners are attached in exec's callback
+   *  itself: a quick command's output, exit status and close can arrive in the same read as the
+   *  channel's confirmation, and an 'exit' emitted before anyone listens would be lost. */
+  private run(client: ssh2.Client, command: string, o: { stdin?: Buffer | string; timeoutMs?: number }): Promise<RawResult> {
+    return new Promise((resolve, reject) => {
+      client.exec(command, (err, stream) => {
+        if (err) return reject(Object.assign(err, { notStarted: true }));
+        this.collect(stream, o, resolve, reject);
+      });
+    });
   }
 
   /** Runs a command line (for the remote user's shell); code 124 when it outlives timeoutMs. */
   async exec(command: string, o: { stdin?: Buffer | string; timeoutMs?: number } = {}): Promise<RawResult> {
     await this.acquire();
     try {
-      let stream: ClientChannel;
       try {
-        stream = await this.openChannel(await this.ensure(true), command);
+        return await this.run(await this.ensure(true), command, o);
       } catch (e) {
-        // The connection died under us (a reboot, a killed sshd): once more on a new one.
-        if (e instanceof UsageError || !/not connected|closed|reset|EPIPE|No response/i.test((e as Error).message)) throw e;
+        // The connection died before the command started (a reboot, a killed sshd): once more on a
+        // new one. A command that had started is not run twice.
+        const err = e as Error & { notStarted?: boolean };
+        if (e instanceof UsageError || !err.notStarted || !/not connected|closed|reset|EPIPE|No response/i.test(err.message)) throw e;
         this.client?.end();
         this.client = null;
-        stream = await this.openChannel(await this.ensure(true), command);
+        return await this.run(await this.ensure(true), command, o);
       }
-      return await this.collect(stream, o);
     } finally {
       this.release();
     }
   }
 
-  private collect(stream: ClientChannel, o: { stdin?: Buffer | string; timeoutMs?: number }): Promise<RawResult> {
-    return new Promise((resolve, reject) => {
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      let code: number | null = null;
-      let timer: NodeJS.Timeout | undefined;
-      stream.on('data', (d: Buffer) => out.push(d));
-      stream.stderr.on('data', (d: Buffer) => err.push(d));
-      stream.on('exit', (c: number | null, signal?: string) => {
-        code = c ?? (signal ? 128 + 9 : -1);
-      });
-      stream.on('close', () => {
-        clearTimeout(timer);
-        if (code === null) reject(new Error(`${this.label}: the connection was lost while a command ran`));
-        else resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err) });
-      });
-      stream.on('error', (e: Error) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      if (o.timeoutMs) {
-        timer = setTimeout(() => {
-          code = 124;
-          err.push(Buffer.from(`timed out after ${o.timeoutMs} ms`));
-          stream.close();
-        }, o.timeoutMs);
-      }
-      if (o.stdin !== undefined) stream.end(o.stdin);
-      else stream.end();
+  private collect(stream: ClientChannel, o: { stdin?: Buffer | string; timeoutMs?: number }, resolve: (r: RawResult) => void, reject: (e: Error) => void): void {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let code: number | null = null;
+    let timer: NodeJS.Timeout | undefined;
+    stream.on('data', (d: Buffer) => out.push(d));
+    stream.stderr.on('data', (d: Buffer) => err.push(d));
+    stream.on('exit', (c: number | null, signal?: string) => {
+      code = c ?? (signal ? 128 + 9 : -1);
     });
+    stream.on('close', () => {
+      clearTimeout(timer);
+      if (code === null) reject(new Error(`${this.label}: the connection was lost while a command ran`));
+      else resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err) });
+    });
+    stream.on('error', (e: Error) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    if (o.timeoutMs) {
+      timer = setTimeout(() => {
+        code = 124;
+        err.push(Buffer.from(`timed out after ${o.timeoutMs} ms`));
+        stream.close();
+      }, o.timeoutMs);
+    }
+    if (o.stdin !== undefined) stream.end(o.stdin);
+    else stream.end();
   }
 
   close(): void {

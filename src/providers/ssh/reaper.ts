@@ -3,11 +3,8 @@
 // SIGKILLed — and the record is still there (no teardown removed it), it logs in to each host
 // with the run's own settings and removes what the record names. A record it cannot clear stays
 // for the next ssh run on those hosts.
-import fs from 'node:fs';
-import { SshConnection } from './connection.ts';
-import { credentials, hostKeyPolicy } from './cluster.ts';
-import { sshRemote } from './remote.ts';
-import { readRecord, reapScript, writeRecord, type HostRecord } from './state.ts';
+import { reapRecord } from './reap.ts';
+import { readRecord } from './state.ts';
 
 const file = process.argv[2];
 if (!file) process.exit(2);
@@ -18,23 +15,7 @@ async function reap(): Promise<void> {
   await new Promise((r) => setTimeout(r, 1000));
   const rec = readRecord(file);
   if (!rec) return;
-  const creds = credentials(rec.keyPath);
-  const policy = hostKeyPolicy(rec.knownHosts, rec.skipHostKeyCheck);
-  const left: HostRecord[] = [];
-  await Promise.all(rec.hosts.map(async (h) => {
-    const conn = new SshConnection({ host: h.host, port: h.port, user: rec.user }, creds, policy);
-    try {
-      await conn.connect();
-      const r = await sshRemote(conn, rec.user !== 'root').exec(['sh', '-c', reapScript(rec.chain, h)], { timeoutMs: 60_000 });
-      if (r.code !== 0) left.push(h);
-    } catch {
-      left.push(h);
-    } finally {
-      conn.close();
-    }
-  }));
-  if (left.length) writeRecord({ ...rec, hosts: left });
-  else fs.rmSync(file, { force: true });
+  await reapRecord(rec);
 }
 
 let reaping = false;
