@@ -27,7 +27,9 @@ export interface RawResult {
   stderr: Buffer;
 }
 
-const MAX_CHANNELS = 8;
+// Below sshd's MaxSessions (10 by default): the server frees a closed session's slot a moment
+// after the client sees it close, and a refused channel is retried after a pause.
+const MAX_CHANNELS = 6;
 const READY_TIMEOUT_MS = 10_000;
 /** How long a lost connection is retried before commands fail (a host rebooting). */
 const RECONNECT_FOR_MS = 90_000;
@@ -156,16 +158,22 @@ export class SshConnection {
   async exec(command: string, o: { stdin?: Buffer | string; timeoutMs?: number } = {}): Promise<RawResult> {
     await this.acquire();
     try {
-      try {
-        return await this.run(await this.ensure(true), command, o);
-      } catch (e) {
-        // The connection died before the command started (a reboot, a killed sshd): once more on a
-        // new one. A command that had started is not run twice.
-        const err = e as Error & { notStarted?: boolean };
-        if (e instanceof UsageError || !err.notStarted || !/not connected|closed|reset|EPIPE|No response/i.test(err.message)) throw e;
-        this.client?.end();
-        this.client = null;
-        return await this.run(await this.ensure(true), command, o);
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await this.run(await this.ensure(true), command, o);
+        } catch (e) {
+          // Only a command that never started is tried again: on a new connection when the old one
+          // died (a reboot, a killed sshd), after a pause when sshd refused the channel.
+          const err = e as Error & { notStarted?: boolean };
+          if (e instanceof UsageError || !err.notStarted || attempt >= 20) throw e;
+          if (/Channel open failure/i.test(err.message)) {
+            await sleep(100 * Math.min(attempt + 1, 5));
+            continue;
+          }
+          if (!/not connected|closed|reset|EPIPE|No response/i.test(err.message) || attempt >= 1) throw e;
+          this.client?.end();
+          this.client = null;
+        }
       }
     } finally {
       this.release();
