@@ -23,6 +23,6 @@ export async function cleanCommand(): Promise<number> {
   }
   const docker = await connectDocker();
   const r = await removeLabelled(docker);
-  process.stdout.write(`Removed ${r.containers} container(s), ${r.networks} network(s) and ${r.volumes} volume(s) labelled jepsen-ts.\n`);
+  process.stdout.write(`Removed ${r.containers} container(s), ${r.networks} network(s) and ${r.volumes} volume(s) of jepsen-ts runs.\n`);
   return 0;
 }

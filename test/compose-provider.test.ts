@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { interpolate, loadCompose, words } from '../src/providers/docker/compose.ts';
-import { connectDocker, LABEL } from '../src/providers/docker/engine.ts';
+import { connectDocker, RUN_LABEL } from '../src/providers/docker/engine.ts';
 import { ensureNodeImage } from '../src/providers/docker/image.ts';
 import { dockerProvider, type DockerCluster } from '../src/providers/docker/index.ts';
 import { execIn } from '../src/providers/docker/exec.ts';
@@ -83,7 +83,7 @@ after(() => unlock());
 
 async function labelled(): Promise<{ containers: number; networks: number }> {
   if (docker instanceof Error) throw docker;
-  const filters = { label: [LABEL] };
+  const filters = { label: [RUN_LABEL] };
   return { containers: (await docker.listContainers({ all: true, filters })).length, networks: (await docker.listNetworks({ filters })).length };
 }
 

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { connectDocker, LABEL } from '../src/providers/docker/engine.ts';
+import { connectDocker, RUN_LABEL } from '../src/providers/docker/engine.ts';
 import { dockerProvider, type DockerCluster } from '../src/providers/docker/index.ts';
 import { ensureNodeImage } from '../src/providers/docker/image.ts';
 import { grudgeFromComponents } from '../nemeses/partition.ts';
@@ -28,7 +28,7 @@ after(() => unlock());
 
 async function labelled(): Promise<{ containers: number; networks: number }> {
   if (docker instanceof Error) throw docker;
-  const filters = { label: [LABEL] };
+  const filters = { label: [RUN_LABEL] };
   return { containers: (await docker.listContainers({ all: true, filters })).length, networks: (await docker.listNetworks({ filters })).length };
 }
 

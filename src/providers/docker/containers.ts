@@ -6,7 +6,7 @@ import type Docker from 'dockerode';
 import tar from 'tar-fs';
 import { UsageError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
-import { LABEL } from './engine.ts';
+import { IMAGE_LABEL } from './engine.ts';
 import type { ComposeBuild } from './compose.ts';
 
 export async function imageExists(docker: Docker, ref: string): Promise<boolean> {
@@ -36,7 +36,7 @@ export async function buildImage(docker: Docker, b: ComposeBuild, tag: string, l
   const dockerfile = b.dockerfile ?? 'Dockerfile';
   if (!fs.existsSync(path.join(b.context, dockerfile))) throw new UsageError(`${who}: the build context ${b.context} has no ${dockerfile}.`);
   const stream = (await docker.buildImage(tar.pack(b.context) as unknown as NodeJS.ReadableStream, {
-    t: tag, dockerfile, buildargs: b.args, labels: { [LABEL]: 'true' }, rm: true, forcerm: true,
+    t: tag, dockerfile, buildargs: b.args, labels: { [IMAGE_LABEL]: 'compose' }, rm: true, forcerm: true,
   } as never)) as unknown as NodeJS.ReadableStream;
   try {
     await follow(docker, stream, log, `build ${tag}`);

@@ -7,6 +7,9 @@ import { UsageError } from '../../errors.ts';
 
 export const LABEL = 'jepsen-ts';
 export const RUN_LABEL = 'jepsen-ts.run';
+/** Images carry this instead: a container inherits its image's labels, and one started from our
+ *  image by anyone else (a test's SSH host, a user's own container) is not ours to remove. */
+export const IMAGE_LABEL = 'jepsen-ts.image';
 
 export function engineAddress(): string {
   return process.env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
@@ -31,7 +34,8 @@ export async function connectDocker(timeoutMs = 5000): Promise<Docker> {
 
 /** Removes every container, network and volume labelled by jepsen-ts (of one run, when runId is given). */
 export async function removeLabelled(docker: Docker, runId?: string): Promise<{ containers: number; networks: number; volumes: number }> {
-  const label = runId ? [`${RUN_LABEL}=${runId}`] : [LABEL];
+  // Every resource of a run carries the run label (the key alone selects all runs').
+  const label = runId ? [`${RUN_LABEL}=${runId}`] : [RUN_LABEL];
   const containers = await docker.listContainers({ all: true, filters: { label } });
   await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {})));
   const networks = await docker.listNetworks({ filters: { label } });
