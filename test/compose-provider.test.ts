@@ -156,7 +156,7 @@ test('--image: the user image as every node; partitions from the helper, kill an
 
 test('--image with clock faults: libfaketime injected from a volume moves the clock of a process the image knows nothing about', { skip, timeout: 300_000 }, async () => {
   const storeDir = tmp();
-  const opts = { nemesis: ['clock'], image: 'jepsen-ts-test-notools', nodeCommand: `sh -c 'while :; do date +%s > /tmp/now; sleep 0.2; done'`, nodeCount: 2 } as unknown as RunOptions;
+  const opts = { nemesis: ['clock'], image: 'jepsen-ts-test-notools', nodeCommand: `sh -c 'while :; do date +%s > /tmp/now.t; mv /tmp/now.t /tmp/now; sleep 0.2; done'`, nodeCount: 2 } as unknown as RunOptions;
   const c = (await dockerProvider.provision({ nodes: ['n1', 'n2'], storeDir, seed: 1, log: silentLogger, opts, needs: { clock: true, packet: false } })) as DockerCluster;
   const now = async (n: string) => Number((await execIn(c.node(n).container, ['cat', '/tmp/now'])).stdout.trim());
   try {

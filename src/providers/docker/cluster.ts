@@ -7,6 +7,7 @@
 // User images need no tools: the network faults run in a helper container of the node image
 // joined to the node's network namespace (NetworkMode container:<id>, NET_ADMIN), as Pumba does;
 // kill is SIGKILL of the container's main process and a restart, pause the cgroup freezer.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -163,7 +164,9 @@ export class DockerCluster implements Cluster {
     for (const name of project.startOrder) {
       const s = project.services.find((x) => x.name === name)!;
       const who = `${path.basename(project.file)}: services.${name}`;
-      const image = s.image ?? `jepsen-ts-compose-${this.runId}-${name}`.toLowerCase();
+      // Unnamed builds get a tag of the compose file and service: rebuilt (from the layer cache)
+      // by each run, never piling up.
+      const image = s.image ?? `jepsen-ts-compose-${crypto.createHash('sha256').update(`${project.file}\0${name}`).digest('hex').slice(0, 12)}`;
       // Services sharing one image and build (YAML anchors) build it once.
       const key = `${image}\0${JSON.stringify(s.build ?? null)}`;
       if (!built.has(key)) {
@@ -180,7 +183,8 @@ export class DockerCluster implements Cluster {
     const specs = await this.specs();
     const subnet = await this.createNetwork();
     const prefix = subnet.split('/')[0].split('.').slice(0, 3).join('.');
-    const nodeSpecs = specs.filter((s) => s.node);
+    // In the order the run names the nodes (x-jepsen.nodes): the first is the primary of many systems.
+    const nodeSpecs = specs.filter((s) => s.node).sort((a, b) => this.spec.nodes.indexOf(a.name) - this.spec.nodes.indexOf(b.name));
     const ipOf = new Map(nodeSpecs.map((s, i) => [s.name, `${prefix}.${11 + i}`]));
     const own = this.mode === 'node-image';
     const hosts = own ? nodeSpecs.map((s) => `${s.name}:${ipOf.get(s.name)}`) : undefined;
