@@ -184,6 +184,21 @@ async function eventually(what: () => Promise<string[]>, timeoutMs: number): Pro
   return left;
 }
 
+test('a host without iptables and without apt-get to install it: one sentence naming the host and the package, exit 254', { skip, timeout: 120_000 }, async () => {
+  const h = hosts.hosts[1];
+  await hosts.sh(h, 'mv /usr/sbin/iptables /usr/sbin/iptables.off && mv /usr/bin/apt-get /usr/bin/apt-get.off');
+  try {
+    const r = await cli(['run', 'register', '--db', 'etcd', ...login(), '--nemesis', 'partition', '--time-limit', '5']);
+    assert.equal(r.code, 254, r.stdout + r.stderr);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`^${h.ip.replace(/\./g, '\\.')} lacks iptables \\(needed for --nemesis partition\\) and it has no apt-get: install iptables on it\\.`));
+  } finally {
+    await hosts.sh(h, 'mv /usr/sbin/iptables.off /usr/sbin/iptables; mv /usr/bin/apt-get.off /usr/bin/apt-get');
+  }
+  assert.deepEqual(await leftovers(), []);
+  assert.deepEqual(fs.readdirSync(stateDir), []);
+});
+
 test('a controller killed with SIGKILL mid-run: its reaper removes what the run put on the hosts', { skip, timeout: 300_000 }, async () => {
   const { child, exited } = await startedRun();
   assert.equal(reapers().length, 1, 'the run has its reaper');
