@@ -37,11 +37,18 @@ export async function removeLabelled(docker: Docker, runId?: string): Promise<{ 
   // Every resource of a run carries the run label (the key alone selects all runs').
   const label = runId ? [`${RUN_LABEL}=${runId}`] : [RUN_LABEL];
   const containers = await docker.listContainers({ all: true, filters: { label } });
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {})));
+  // A busy engine can refuse a removal ("removal already in progress", a timeout): list again
+  // and retry until none is left, for a while.
+  let left = containers;
+  for (let attempt = 0; left.length && attempt < 20; attempt++) {
+    if (attempt) await new Promise((r) => setTimeout(r, 500));
+    await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => {})));
+    left = await docker.listContainers({ all: true, filters: { label } });
+  }
   const networks = await docker.listNetworks({ filters: { label } });
   // A network whose containers were just removed can still report active endpoints for a moment.
   await Promise.all(networks.map(async (n) => {
-    for (let attempt = 0; attempt < 10; attempt++) {
+    for (let attempt = 0; attempt < 30; attempt++) {
       try {
         await docker.getNetwork(n.Id).remove();
         return;
