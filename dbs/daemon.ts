@@ -9,6 +9,7 @@ import net from 'node:net';
 import { RunAbortedError } from '../src/errors.ts';
 import type { ClientFactory, Db, NodeHandle, TestInfo } from '../src/types.ts';
 import { sh, shq } from '../src/remote-shell.ts';
+import { collectLogs, ensurePackages, isAlive, signalGroup, startScript, type Requirement, type Signal } from '../src/control/index.ts';
 
 export interface DaemonSpec {
   name: string;
@@ -29,6 +30,18 @@ export interface DaemonSpec {
   primaries?(test: TestInfo): Promise<string[]>;
   /** Providers it runs on (default: any). */
   providers?: readonly string[];
+  /** Commands the server needs on the node and the Debian packages that bring them: installed
+   *  with the node's apt-get when missing (e.g. { command: 'etcd', pkg: 'etcd-server' }). */
+  packages?: readonly Requirement[];
+  /** Services of the machine's init system that hold the server's ports (a packaged etcd or
+   *  redis-server started at boot): stopped before the first start. */
+  stopServices?: readonly string[];
+}
+
+/** Stops init-system services by name (systemd, or SysV service), where they run. */
+function stopServicesScript(names: readonly string[]): string {
+  return names.map((n) => `if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet ${shq(n)} 2>/dev/null; then systemctl stop ${shq(n)}; `
+    + `elif command -v service >/dev/null 2>&1 && [ -x /etc/init.d/${n} ]; then service ${shq(n)} stop >/dev/null 2>&1; fi`).join('; ') + '; true';
 }
 
 /** Where the daemon's pid and log live on the node: beside its directory, so a wipe of the data keeps them. */
@@ -66,24 +79,14 @@ export async function waitForPort(host: string, port: number, timeoutMs: number,
 }
 
 export function daemonDb(spec: DaemonSpec): Db {
-  const alive = async (node: NodeHandle) =>
-    (await node.remote.exec(['sh', '-c', `[ -f ${shq(pidFile(node))} ] && kill -0 "$(cat ${shq(pidFile(node))})" 2>/dev/null`])).code === 0;
+  const alive = (node: NodeHandle) => isAlive(node.remote, pidFile(node));
   const start = async (test: TestInfo, node: NodeHandle) => {
     const env = { ...test.cluster?.clock?.env(node.name), ...spec.env?.(test, node) };
-    const vars = Object.entries(env).map(([k, v]) => `${k}=${shq(v)}`).join(' ');
-    const cmd = spec.command(test, node).map(shq).join(' ');
-    const dir = shq(node.dir);
-    // Already running (a start after a kill that did not happen): leave it. setsid makes the
+    // Already running (a start after a kill that did not happen): left alone. setsid makes the
     // server the leader of its own process group, so kill and pause reach all of it.
-    await sh(node, `if [ -f ${shq(pidFile(node))} ] && kill -0 "$(cat ${shq(pidFile(node))})" 2>/dev/null; then exit 0; fi; `
-      + `mkdir -p ${dir} ${shq(ctl(node))}; cd ${dir}; `
-      + `echo "--- start $(date -u +%FT%TZ)" >> ${shq(logFile(node))}; `
-      + `env ${vars} setsid ${cmd} >> ${shq(logFile(node))} 2>&1 < /dev/null & echo $! > ${shq(pidFile(node))}`);
+    await sh(node, startScript({ argv: spec.command(test, node), env, dir: node.dir, log: logFile(node), pidFile: pidFile(node) }));
   };
-  const signal = (sig: string) => async (_test: TestInfo, node: NodeHandle) => {
-    // The group first (setsid made the pid its leader); the pid alone if the group is gone.
-    await sh(node, `[ -f ${shq(pidFile(node))} ] && { p=$(cat ${shq(pidFile(node))}); kill -${sig} -- -$p 2>/dev/null || kill -${sig} $p 2>/dev/null; }; true`);
-  };
+  const signal = (sig: Signal) => async (_test: TestInfo, node: NodeHandle) => signalGroup(node.remote, pidFile(node), sig);
   const ready = async (test: TestInfo, node: NodeHandle) => {
     if (spec.ready) return spec.ready(test, node);
     if (spec.port !== undefined) return waitForPort(node.host, spec.port, spec.readyTimeoutMs ?? 30_000, () => alive(node));
@@ -94,6 +97,8 @@ export function daemonDb(spec: DaemonSpec): Db {
     primaries: spec.primaries,
     providers: spec.providers,
     async setup(test, node) {
+      if (spec.packages?.length) await ensurePackages(node.remote, node.name, spec.packages, spec.name);
+      if (spec.stopServices?.length) await sh(node, stopServicesScript(spec.stopServices));
       await spec.prepare?.(test, node);
       await start(test, node);
       try {
@@ -108,7 +113,7 @@ export function daemonDb(spec: DaemonSpec): Db {
       await signal('CONT')(test, node);
       await signal('KILL')(test, node);
       // The server's log goes into the store before the node's directory is wiped.
-      await node.remote.download(logFile(node), path.join(test.storeDir, 'nodes', node.name, 'db.log')).catch(() => {});
+      await collectLogs(node.remote, [logFile(node)], path.join(test.storeDir, 'nodes', node.name), () => 'db.log').catch(() => []);
       await sh(node, `rm -rf ${shq(node.dir)} ${shq(ctl(node))}`).catch(() => {});
     },
     async kill(test, node) {

@@ -1,4 +1,4 @@
-// etcd (Debian's etcd-server, a Raft cluster of all nodes) on the docker provider, driven by the
+// etcd (Debian's etcd-server, a Raft cluster of all nodes) on docker and ssh nodes, driven by the
 // real etcd3 client, one client per worker talking only to its own node's member.
 //   register: read = linearizable range read, write = put, cas = txn (value == from) then put
 //   counter:  --flavor cas: txn compare-and-swap loop; naive: get then put (loses updates)
@@ -275,7 +275,7 @@ export function etcd(o: EtcdOptions = {}): Db {
   const db = etcdDaemon(flavor, leaseMs);
   return {
     ...db,
-    providers: ['docker'],
+    providers: ['docker', 'ssh'],
     options: (given) => [
       ...(given.workload === 'counter' ? [{ name: 'flavor', type: 'string', default: flavor, choices: ETCD_COUNTER_FLAVORS, description: 'etcd counter: cas (txn on the mod revision, retried) or naive (get then put)' } as const] : []),
       ...(given.workload === 'lock' ? [{ name: 'leaseMs', type: 'integer', default: leaseMs, min: 1, unit: 'ms', description: 'etcd lock lease time to live in ms (at least 2 s)' } as const] : []),
@@ -290,6 +290,8 @@ export function etcd(o: EtcdOptions = {}): Db {
 function etcdDaemon(flavor: string, leaseMs: number): Db {
   return daemonDb({
     name: 'etcd',
+    packages: [{ command: 'etcd', pkg: 'etcd-server' }, { command: 'etcdctl', pkg: 'etcd-client' }],
+    stopServices: ['etcd'],
     clients: {
       register: () => new EtcdRegisterClient(),
       counter: () => new EtcdCounterClient(flavor),

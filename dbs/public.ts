@@ -5,13 +5,14 @@ import { etcd } from './etcd.ts';
 import { maelstrom } from './maelstrom.ts';
 import { redis } from './redis.ts';
 import { postgres } from './postgres.ts';
+import { service } from './service.ts';
 
 export const dbs = {
   /** The built-in nodes for a workload (local provider), in one of their flavors. */
   demo,
-  /** A real etcd cluster on docker nodes. */
+  /** A real etcd cluster on docker or ssh nodes. */
   etcd,
-  /** A real Redis primary and replicas on docker nodes. */
+  /** A real Redis primary and replicas on docker or ssh nodes. */
   redis,
   /** PostgreSQL on the first node, for list-append and rw-register (--isolation). */
   postgres,
@@ -19,4 +20,7 @@ export const dbs = {
   maelstrom,
   /** Your own server, started by command on every node (any provider): kill, pause and clock faults included. */
   daemon,
+  /** Your own image or compose service as every node (docker --image / --compose): kill, pause
+   *  and partitions included, with nothing installed in the image. */
+  service,
 };

@@ -188,7 +188,7 @@ export function redis(o: RedisOptions = {}): Db {
   const db = redisDaemon(flavor, leaseMs);
   return {
     ...db,
-    providers: ['docker'],
+    providers: ['docker', 'ssh'],
     options: (given) => [
       ...(given.workload === 'counter' ? [{ name: 'flavor', type: 'string', default: flavor, choices: REDIS_COUNTER_FLAVORS, description: 'Redis counter: incr (INCRBY), naive (GET then SET) or cas (WATCH/MULTI/EXEC)' } as const] : []),
       ...(given.workload === 'lock' ? [{ name: 'leaseMs', type: 'integer', default: leaseMs, min: 1, unit: 'ms', description: 'Redis lock time to live (PX) in ms' } as const] : []),
@@ -203,6 +203,8 @@ export function redis(o: RedisOptions = {}): Db {
 function redisDaemon(flavor: string, leaseMs: number): Db {
   return daemonDb({
     name: 'redis',
+    packages: [{ command: 'redis-server', pkg: 'redis-server' }, { command: 'redis-cli', pkg: 'redis-tools' }],
+    stopServices: ['redis-server'],
     clients: {
       counter: () => new RedisCounterClient(flavor),
       register: () => new RedisRegisterClient(),

@@ -1,7 +1,9 @@
-// `jepsen-ts images build` and `jepsen-ts clean`: the docker provider's housekeeping commands.
+// `jepsen-ts images build` and `jepsen-ts clean`: housekeeping of the docker provider (its image,
+// its labelled resources) and of the ssh provider (what runs whose controller died left on hosts).
 import { connectDocker, removeLabelled } from './providers/docker/engine.ts';
 import { ensureNodeImage } from './providers/docker/image.ts';
 import { FileLogger } from './log.ts';
+import { reapStaleRuns } from './providers/ssh/reap.ts';
 
 export async function imagesBuildCommand(o: { force: boolean; quiet: boolean }): Promise<number> {
   const docker = await connectDocker();
@@ -15,8 +17,12 @@ export async function imagesBuildCommand(o: { force: boolean; quiet: boolean }):
 }
 
 export async function cleanCommand(): Promise<number> {
+  const ssh = await reapStaleRuns();
+  if (ssh.runs) {
+    process.stdout.write(`Reaped ${ssh.runs} ssh run(s) whose controller died${ssh.failures.length ? `; not reached: ${ssh.failures.join('; ')}` : ''}.\n`);
+  }
   const docker = await connectDocker();
   const r = await removeLabelled(docker);
-  process.stdout.write(`Removed ${r.containers} container(s) and ${r.networks} network(s) labelled jepsen-ts.\n`);
+  process.stdout.write(`Removed ${r.containers} container(s), ${r.networks} network(s) and ${r.volumes} volume(s) of jepsen-ts runs.\n`);
   return 0;
 }

@@ -92,6 +92,19 @@ export interface NodeHandle {
   /** A directory of this node's own on its machine, for the system's data; kept across restarts
    *  within a run (local: under the run's temporary directory; docker and ssh: /var/lib/jepsen). */
   dir: string;
+  /** Present when the node's own main process is the system (a container running the user's
+   *  image or compose service): how the provider kills, restarts and pauses it. */
+  service?: NodeService;
+}
+
+/** The system as a node's own main process, controlled by the provider (docker: SIGKILL of the
+ *  container's main process and a restart of the container; the cgroup freezer for pauses). */
+export interface NodeService {
+  kill(): Promise<void>;
+  /** Starts it again after a kill: same file system, same address. */
+  start(): Promise<void>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
 }
 
 /** A grudge: for each node, the set of nodes whose messages it drops (Jepsen's term). */

@@ -20,11 +20,11 @@ export class CounterClient implements Client {
       const res = read
         ? await fetch(`${this.url}/counter`, { signal })
         : await fetch(`${this.url}/counter/add`, { method: 'POST', body: JSON.stringify({ delta: op.value }), signal });
-      const body = await res.json();
+      const body = (await res.json()) as { value?: number; error?: string };
       if (res.ok) return { ...op, type: 'ok' as const, value: read ? body.value : op.value };
       // 503: the primary certainly never saw the request (fail); 504: it may have (info).
       const definite = res.status === 503;
-      return { ...op, type: read || definite ? 'fail' as const : 'info' as const, error: { code: definite ? ErrorCode.temporarilyUnavailable : undefined, text: body.error } };
+      return { ...op, type: read || definite ? 'fail' as const : 'info' as const, error: { code: definite ? ErrorCode.temporarilyUnavailable : undefined, text: body.error ?? res.statusText } };
     } catch (e) {
       // Connection refused: the request never left, so it did not happen. A timeout or a reset
       // mid-request may have taken effect: indeterminate — unless it only read.

@@ -128,12 +128,13 @@ export function resolveTest(def: TestDefinition, given: OptionValues, cat: Catal
   const values = resolveOptions({ specs, given, suggested, fromCli: o.fromCli });
   const nodeCount = Number(values.nodeCount);
   let opts = {
-    ...values, workload: def.workload.name, nodes: [] as string[],
+    ...values, workload: def.workload.name, nodes: (Array.isArray(values.nodes) ? values.nodes : []) as string[],
     concurrency: parseConcurrency(String(values.concurrency), nodeCount)!, seed: Number(values.seed ?? 0),
   } as unknown as RunOptions;
   const prov = configured(provider, opts);
   const nodes = prov.nodeNames?.(opts) ?? Array.from({ length: nodeCount }, (_, i) => `n${i + 1}`);
-  opts = { ...opts, nodes, nodeCount: nodes.length };
+  // The provider may name the nodes (ssh hosts, compose services): "2n" counts those.
+  opts = { ...opts, nodes, nodeCount: nodes.length, concurrency: parseConcurrency(String(values.concurrency), nodes.length)! };
 
   const workload = configured(def.workload, opts);
   const db = configured(db0, opts);

@@ -12,7 +12,7 @@ import type Docker from 'dockerode';
 import tar from 'tar-fs';
 import { UsageError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
-import { LABEL } from './engine.ts';
+import { IMAGE_LABEL } from './engine.ts';
 
 export const DOCKER_DIR = path.join(packageRoot(), 'docker') + path.sep;
 const REGISTRY_BASE = 'debian:bookworm-slim';
@@ -118,7 +118,7 @@ export async function ensureNodeImage(docker: Docker, log: Logger, o: { force?: 
   log.info(`building ${tag} FROM ${base}`);
   const context = tar.pack(DOCKER_DIR);
   const stream = (await docker.buildImage(context as unknown as NodeJS.ReadableStream, {
-    t: tag, buildargs: { BASE: base }, labels: { [LABEL]: 'true', 'jepsen-ts.context': hash },
+    t: tag, buildargs: { BASE: base }, labels: { [IMAGE_LABEL]: 'node', 'jepsen-ts.context': hash },
   } as never)) as unknown as NodeJS.ReadableStream;
   await follow(docker, stream, log, `build ${tag}`);
   return tag;
