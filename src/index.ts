@@ -38,6 +38,6 @@ export { canonical, valueEquals, toJson, shortText } from './util/values.ts';
 export type { OptionSpec, OptionType, OptionValues } from './options.ts';
 export type {
   Op, OpType, OpError, History, Completion, Process, Client, ClientFactory, Db, Workload, Checker, CheckResult, CheckOpts,
-  TestInfo, NodeHandle, Remote, ExecResult, Cluster, ClusterSpec, Net, Grudge, LinkBehaviour, Provider, Nemesis,
+  TestInfo, NodeHandle, NodeService, Remote, ExecResult, Cluster, ClusterSpec, Net, Grudge, LinkBehaviour, Provider, Nemesis,
   NemesisPackage, FaultFamily, PerfBand, RunOptions, Configurable, RefusalContext,
 } from './types.ts';

@@ -61,7 +61,7 @@ async function dispatch(args: string[]): Promise<number> {
       async (argv) => {
         code = await serveCommand({ store: String(argv.store), port: coerce(PORT, argv.port) as number, host: String(argv.host) });
       })
-    .command('clean', 'Docker provider: remove every container and network labelled jepsen-ts', (y) => y, async () => {
+    .command('clean', 'Remove every container, network and volume labelled jepsen-ts, and what ssh runs of dead controllers left on their hosts', (y) => y, async () => {
       code = await cleanCommand();
     })
     .demandCommand(1, 'Name a command: run, analyze, check, serve, images or clean.')
