@@ -107,3 +107,25 @@ test('a Ctrl-C that arrives while checking still ends the run as interrupted, ne
   assert.equal(r.valid, 'unknown');
   assert.equal((r.results as { interrupted?: boolean }).interrupted, true);
 });
+
+test("a stale nil read in a run is caught: the register workload holds nil to be a value (Knossos's rule is for imported histories)", async () => {
+  // A register that forgets: every read returns nil, even after acknowledged writes.
+  class Forgetful implements Client {
+    async open(): Promise<Client> {
+      return new Forgetful();
+    }
+    async invoke(_t: TestInfo, op: Op) {
+      const v = op.value as { key: number; value: unknown };
+      if (op.f === 'read') return { ...op, type: 'ok' as const, value: { key: v.key, value: null } };
+      if (op.f === 'cas') return { ...op, type: 'fail' as const, error: { code: ErrorCode.preconditionFailed, text: 'no' } };
+      return { ...op, type: 'ok' as const };
+    }
+    async close() {}
+  }
+  const t = defineTest({ name: 'forgetful', workload: workloads.register({ keyCount: 1 }), client: () => new Forgetful() });
+  const r = await run(t, { ...quick, store: tempStore() });
+  assert.equal(r.valid, false);
+  const w = r.results.workload as { culprit?: { f: string; value: { value: unknown } } };
+  assert.equal(w.culprit?.f, 'read');
+  assert.equal(w.culprit?.value.value, null);
+});
