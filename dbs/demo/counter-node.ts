@@ -55,17 +55,18 @@ async function addLocked(delta: number, owner: string): Promise<void> {
 
 async function addCas(delta: number): Promise<void> {
   const deadline = Date.now() + rpcTimeout;
-  for (;;) {
+  for (let attempt = 0; ; attempt++) {
     // The counter starts absent: compare against what is really there (null), not against 0.
     const raw = (await callPrimary({ type: 'p_get' })).value ?? null;
     try {
       await callPrimary({ type: 'p_cas', from: raw, to: Number(raw ?? 0) + delta });
       return;
     } catch (e) {
-      // A conflict means our cas certainly did not apply: back off a little and try again.
+      // A conflict means our cas certainly did not apply: try again at once (someone else's cas
+      // won, so the system made progress), backing off only when conflicts keep coming.
       if (!(e instanceof NodeError) || e.code !== CODE.preconditionFailed) throw e;
       if (Date.now() > deadline) throw new NodeError(CODE.txnConflict, 'gave up after repeated conflicts');
-      await sleep(1 + Math.random() * 4);
+      await (attempt < 3 ? new Promise<void>((r) => setImmediate(r)) : sleep(Math.random() * Math.min(5, attempt)));
     }
   }
 }
