@@ -15,6 +15,7 @@ import { packageVersion } from './util/paths.ts';
 import { summarize, type RunExplanation, type Summary } from './summary.ts';
 import { parseNetLog, type LoggedMessage } from './providers/local/net-log.ts';
 import { RunAbortedError, errorMessage } from './errors.ts';
+import { checkedClient, openedClient } from './client-shape.ts';
 import type {
   CheckResult, Checker, Client, ClientFactory, Cluster, Db, History, Nemesis, NemesisPackage, NodeFailure, Op, PerfBand, Provider, RunOptions, TestInfo, Workload,
 } from './types.ts';
@@ -167,13 +168,13 @@ export async function runTest(t: ResolvedTest, ui: RunUi = {}, stop?: AbortSigna
     if (early) throw new RunAbortedError(early.text);
     if (interrupt.signal.aborted) throw new RunAbortedError('Interrupted during set-up.');
 
-    const proto = t.client();
+    const proto = checkedClient(t.client());
     const handles = cluster.nodes;
     const pool: WorkerPool = {
       nodeOf: (t) => handles[t % handles.length],
       client(t) {
         let c = clientsByThread.get(t);
-        if (!c) clientsByThread.set(t, (c = proto.open(test, handles[t % handles.length])));
+        if (!c) clientsByThread.set(t, (c = openedClient(proto.open(test, handles[t % handles.length]))));
         return c;
       },
       reopen(t) {

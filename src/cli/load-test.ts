@@ -25,6 +25,12 @@ async function shareThisInstance(): Promise<void> {
   hookInstalled = true;
   const indexFile = sibling(import.meta.url, '../index');
   (globalThis as Record<symbol, unknown>)[Symbol.for('jepsen-ts.api')] = await import(pathToFileURL(indexFile).href);
+  // TypeScript through tsx, registered for the whole process (not tsImport's namespaced loading,
+  // which gives the module private copies of everything it imports — the library included).
+  // Registered before our own resolution of 'jepsen-ts', so ours is asked first: tsx applies the
+  // `paths` of the tsconfig in the working directory, which may map 'jepsen-ts' to sources.
+  registerTsxEsm();
+  registerTsxCjs();
   const hook = `export async function resolve(specifier, context, next) {
   if (specifier === 'jepsen-ts') return { url: ${JSON.stringify(pathToFileURL(indexFile).href)}, shortCircuit: true };
   return next(specifier, context);
@@ -36,10 +42,6 @@ async function shareThisInstance(): Promise<void> {
   M._resolveFilename = function resolveFilename(request: string, ...rest: unknown[]) {
     return request === 'jepsen-ts' ? shim : original.call(this, request, ...rest);
   };
-  // TypeScript through tsx, registered for the whole process (not tsImport's namespaced loading,
-  // which gives the module private copies of everything it imports — the library included).
-  registerTsxEsm();
-  registerTsxCjs();
 }
 
 /** How a stored run names its test: a built-in's name, or a module's absolute path. */
