@@ -14,7 +14,9 @@ export function summary(out: RunOutcome): string {
     const extra: string[] = [];
     // A composed workload checker: name its failing parts.
     for (const [sub, v] of Object.entries(res)) {
-      if (v && typeof v === 'object' && 'valid' in v && (v as CheckResult).valid !== true) extra.push(`${sub} ${word((v as CheckResult).valid)}`);
+      // Only verdicts: tallies such as the linearizable checker's key-counts ({valid: 0, ...}) also have a `valid` field.
+      const valid = v && typeof v === 'object' ? (v as { valid?: unknown }).valid : undefined;
+      if (valid === false || valid === 'unknown') extra.push(`${sub} ${word(valid)}`);
     }
     const stale = (res.session as CheckResult | undefined)?.['stale-count'];
     if (typeof stale === 'number' && stale > 0) extra.push(`${stale} stale reads`);
