@@ -32,6 +32,7 @@ test('analyze re-checks a run whose controller was SIGKILLed: the streamed histo
   assert.equal(fs.existsSync(path.join(dir, 'results.json')), false, 'the killed run wrote no results');
   const a = await cli(['analyze', dir]);
   assert.ok([0, 1, 2].includes(a.code!), `a verdict, not ${a.code}: ${a.stdout}${a.stderr}`);
+  assert.match(a.stdout, /the run never reached checking/);
   assert.ok(fs.existsSync(path.join(dir, 'results.json')) && fs.existsSync(path.join(dir, 'report.html')));
 });
 

@@ -97,6 +97,8 @@ async function analyze(dirArg: string | undefined, overrides: Record<string, unk
   const previous = readJsonMaybe(path.join(dir, 'results.json')) as { nodes?: { failures?: NodeFailure[] } } | undefined;
   const failures = Array.isArray(previous?.nodes?.failures) ? previous.nodes.failures : [];
   const outcome = await checkRun(resolved, test, history, dir, () => false, (stored as { started?: string }).started ?? null, failures);
-  process.stdout.write(`Analyzed ${history.length} events of ${dir}\n${summary(outcome)}\n`);
+  // No results.json before this: the run's controller died before checking (SIGKILL, a crash).
+  const unfinished = previous === undefined ? ' (the run never reached checking: this is what it recorded before its controller stopped)' : '';
+  process.stdout.write(`Analyzed ${history.length} events of ${dir}${unfinished}\n${summary(outcome)}\n`);
   return exitCodeFor([outcome.valid]);
 }
