@@ -199,3 +199,12 @@ test('property: every overlap is also a mutex violation, and stealing locks is c
   );
   assert.ok(caught > 100, `stolen locks were seen as overlaps in ${caught} of 300 cases`);
 });
+
+test("the mutex's states read as their holder: an owner's name unquoted, a process its number", async () => {
+  const { mutex: mutexModel } = await import('../checkers/linearizable/models.ts');
+  const m = mutexModel();
+  assert.equal(m.describe!('"w12"'), 'held by w12');
+  assert.equal(m.describe!('3'), 'held by 3');
+  assert.equal(m.describe!('"a\\"b"'), 'held by a\\"b');
+  assert.equal(m.describe!(null), 'free');
+});

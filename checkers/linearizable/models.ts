@@ -197,6 +197,15 @@ function checkTxn(txn: unknown, invoked: readonly Micro[] | undefined): string |
 /** A lock. Owner-aware: acquire takes a free lock for its owner; only the holder may release.
  *  The owner is op.value.owner when given, else the process. Locks named by value.lock are
  *  independent. */
+function plainOwner(canonicalText: string): unknown {
+  try {
+    const v: unknown = JSON.parse(canonicalText);
+    return typeof v === 'string' ? v : canonicalText;
+  } catch {
+    return canonicalText;
+  }
+}
+
 export function mutex(initial: unknown = null): Model<string | null> {
   if (initial !== null && initial !== undefined) throw new UsageError(`The mutex model starts free; it takes no initial state (got ${shortText(initial)}).`);
   const owner = (op: LinOp) => {
@@ -214,7 +223,8 @@ export function mutex(initial: unknown = null): Model<string | null> {
     check: (op) => (op.f === 'acquire' || op.f === 'release' ? undefined : unknownF(op, 'acquire and release')),
     keyOf: (v) => (isPlainObject(v) && Object.hasOwn(v, 'lock') ? { key: v.lock, value: v } : undefined),
     hash: (s) => (s === null ? 0 : hashString(s)),
-    describe: (s) => (s === null ? 'free' : `held by ${shortText(s, 80).replace(/^"|"$/g, '')}`),
+    // States are canonical JSON text: an owner "w12" is shown as w12, a process as its number.
+    describe: (s) => (s === null ? 'free' : `held by ${shortText(plainOwner(s), 80).replace(/^"|"$/g, '')}`),
   };
 }
 
