@@ -20,3 +20,11 @@ test('a failing part of a composed checker is named; tallies with a `valid` coun
   assert.match(out, /^Verdict: INVALID\n/);
   assert.match(out, /Seed: 7 \(replay with --seed 7\)$/);
 });
+
+test("an unknown verdict says the run could not be judged, and a node's failure is printed once", () => {
+  const text = 'Node n5 crashed with exit status 3; its last lines on stderr: fatal: out of echoes';
+  const out = summary({ ...outcome({ workload: { valid: true }, nodes: { valid: 'unknown', error: text } }, 'unknown'), explanation: { headline: `nodes: unknown: ${text}` } } as unknown as RunOutcome);
+  assert.equal(out.split(text).length - 1, 1, out);
+  assert.match(out, /could not be fully judged/);
+  assert.doesNotMatch(out, /Errors occurred during analysis/);
+});

@@ -37,8 +37,10 @@ export function summary(out: RunOutcome): string {
     if (typeof res.error === 'string') extra.push(res.error);
     lines.push(`  ${name.padEnd(12)} ${word(res.valid)}${extra.length ? ` (${extra.join('; ')})` : ''}`);
   }
-  const verdict = out.interrupted && out.valid !== false ? 'Interrupted: no anomalies in what was recorded, but the run did not finish.' : out.valid === true ? 'Everything looks good! ヽ(‘ー`)ノ' : out.valid === false ? 'Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻' : 'Errors occurred during analysis, but no anomalies found. ಠ~ಠ';
-  const why = out.valid === true ? [] : [`  ${out.explanation.headline}`];
+  const verdict = out.interrupted && out.valid !== false ? 'Interrupted: no anomalies in what was recorded, but the run did not finish.' : out.valid === true ? 'Everything looks good! ヽ(‘ー`)ノ' : out.valid === false ? 'Analysis invalid! (ﾉಥ益ಥ）ﾉ ┻━┻' : 'No anomalies found, but the run could not be fully judged (see what is unknown above). ಠ~ಠ';
+  // The explanation's headline, unless a checker's line above already says it (a node's crash).
+  const headline = out.explanation.headline;
+  const why = out.valid === true || lines.some((l) => l.includes(headline.replace(/^[^:]*: (unknown: )?/, ''))) ? [] : [`  ${headline}`];
   return [`Verdict: ${word(out.valid)}${out.interrupted ? ' (interrupted)' : ''}`, ...lines, ...why, verdict, `Report: ${out.reportPath}`, `Seed: ${out.seed} (replay with --seed ${out.seed})`].join('\n');
 }
 
