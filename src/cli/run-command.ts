@@ -22,10 +22,24 @@ interface Parsed {
   help: boolean;
 }
 
+/** Flags whose value is another program's argument: the next word is the value even when it starts
+ *  with a dash (as getopt takes an option's argument), so `--bin-arg --flavor --bin-arg stale`
+ *  hands the node `--flavor stale` instead of reading `--flavor` as a flag of ours. */
+const VERBATIM = new Set(['--bin-arg']);
+
+function joinVerbatim(args: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (VERBATIM.has(args[i]) && i + 1 < args.length) out.push(`${args[i]}=${args[++i]}`);
+    else out.push(args[i]);
+  }
+  return out;
+}
+
 /** Splits argv into the target and the given flags (camelCase names, string values; a repeated
  *  flag gives an array, which the option layer refuses unless the option is repeatable). */
 export function parseArgs(args: string[], booleans: readonly string[]): Parsed {
-  const raw = Parser(args, {
+  const raw = Parser(joinVerbatim(args), {
     boolean: [...booleans.map((b) => flagOf(b).slice(2)), 'help'],
     alias: { help: ['h'] },
     configuration: {
