@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ run(): Promise<void> }>> = {
   'history-import': () => import('./history-import.ts'),
   report: () => import('./report.ts'),
   elle: () => import('./elle.ts'),
+  'node-lines': () => import('./node-lines.ts'),
 };
 
 const names = process.argv.slice(2);

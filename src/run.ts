@@ -232,6 +232,9 @@ export async function checkRun(
     (results as Record<string, unknown>).nodes = { valid: 'unknown', error: `${failures[0].text}${more}`, failures };
     if (results.valid === true) results.valid = 'unknown';
   }
+  // A signal that came while the checkers ran (synchronously, as most do) reaches its handler only
+  // when the event loop turns: let it turn before asking, or the Ctrl-C is lost and the run valid.
+  await new Promise((resolve) => setImmediate(resolve));
   const stopped = interrupted();
   if (stopped) {
     (results as Record<string, unknown>).interrupted = true;

@@ -20,6 +20,28 @@ export function fsProblem(what: string, p: string, e: unknown): UsageError {
   return new UsageError(`${what} ${p}: ${(code && FS_REASONS[code]) ?? code ?? (e as Error)?.message ?? String(e)}.`);
 }
 
+/** Creates dir and its missing parents, one at a time: Node's recursive mkdir reports ENOENT for
+ *  what is a read-only file system (EROFS) or a permission (EACCES) on some systems, and the
+ *  sentence must say the real cause. Throws the first component's own error. */
+export function makeDirs(dir: string): void {
+  const missing: string[] = [];
+  let p = path.resolve(dir);
+  while (!fs.existsSync(p)) {
+    missing.push(p);
+    const up = path.dirname(p);
+    if (up === p) break;
+    p = up;
+  }
+  for (const m of missing.reverse()) {
+    try {
+      fs.mkdirSync(m);
+    } catch (e) {
+      // Made meanwhile by someone else: fine if it is a directory.
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || !fs.statSync(m).isDirectory()) throw e;
+    }
+  }
+}
+
 /** Why runs cannot be stored under this directory, or undefined (creating it if need be).
  *  Checked before anything starts. */
 export function storeProblem(storeRoot: string): string | undefined {
@@ -32,15 +54,16 @@ export function storeProblem(storeRoot: string): string | undefined {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return FS_REASONS[(e as NodeJS.ErrnoException).code ?? ''] ?? String(e);
     try {
-      fs.mkdirSync(root, { recursive: true });
+      makeDirs(root);
     } catch (e2) {
       return `cannot create it (${FS_REASONS[(e2 as NodeJS.ErrnoException).code ?? ''] ?? (e2 as Error).message})`;
     }
   }
   try {
     fs.accessSync(root, fs.constants.W_OK | fs.constants.X_OK);
-  } catch {
-    return 'the directory is not writable';
+  } catch (e) {
+    const why = FS_REASONS[(e as NodeJS.ErrnoException).code ?? ''];
+    return `the directory is not writable${why ? ` (${why})` : ''}`;
   }
   const latest = path.join(root, 'latest');
   try {
@@ -71,7 +94,7 @@ export function createRunDir(storeRoot: string, testName: string, now = new Date
     dir = path.join(root, testName, stamp);
   }
   try {
-    fs.mkdirSync(path.join(dir, 'nodes'), { recursive: true });
+    makeDirs(path.join(dir, 'nodes'));
   } catch (e) {
     throw fsProblem('Cannot create the run directory', dir, e);
   }
@@ -109,7 +132,8 @@ export function outputFileProblem(file: string): string | undefined {
     if (!fs.statSync(dir).isDirectory()) return `${dir} is not a directory`;
     fs.accessSync(dir, fs.constants.W_OK);
   } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'ENOENT' ? `the directory ${dir} does not exist` : `the directory ${dir} is not writable`;
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    return code === 'ENOENT' ? `the directory ${dir} does not exist` : `the directory ${dir} is not writable${FS_REASONS[code] ? ` (${FS_REASONS[code]})` : ''}`;
   }
   return undefined;
 }

@@ -2,23 +2,20 @@
 // each, rewritten at run time; the controller's clock untouched.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalCluster } from '../src/providers/local/index.ts';
 import { findLibfaketime } from '../src/providers/local/faketime.ts';
 import { silentLogger } from '../src/log.ts';
 import { UsageError } from '../src/errors.ts';
 import type { RunOptions } from '../src/types.ts';
-import { cli } from './helpers.ts';
+import { cli, tempStore } from './helpers.ts';
 
 const relay = fileURLToPath(new URL('./fixtures/relay-node.mjs', import.meta.url));
 const lib = findLibfaketime();
 const skip = lib ? false : 'libfaketime is not installed (Debian package faketime; .ci/run installs it)';
 
 function spec(n: number) {
-  const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-test-'));
+  const storeDir = tempStore();
   const opts = { latency: 0, latencyDist: 'constant', loss: 0, initTimeout: 5, nemesis: ['clock'] } as unknown as RunOptions;
   return { nodes: Array.from({ length: n }, (_, i) => `n${i + 1}`), storeDir, seed: 1, log: silentLogger, opts, needs: { clock: true, packet: false } };
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { cli } from './helpers.ts';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-hostile-'));
+process.on('exit', () => fs.rmSync(tmp, { recursive: true, force: true }));
 const file = path.join(tmp, 'a-file');
 fs.writeFileSync(file, 'x');
 fs.mkdirSync(path.join(tmp, 'latest-dir', 'latest'), { recursive: true });

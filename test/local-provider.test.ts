@@ -1,18 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LocalCluster } from '../src/providers/local/index.ts';
 import { silentLogger } from '../src/log.ts';
 import { grudgeFromComponents } from '../nemeses/partition.ts';
 import type { RunOptions } from '../src/types.ts';
+import { tempStore } from './helpers.ts';
 
 const relay = fileURLToPath(new URL('./fixtures/relay-node.mjs', import.meta.url));
 
 async function cluster(n = 3): Promise<LocalCluster> {
-  const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-test-'));
+  const storeDir = tempStore();
   const opts = { latency: 0, latencyDist: 'constant', loss: 0, initTimeout: 5 } as unknown as RunOptions;
   const c = new LocalCluster({ nodes: Array.from({ length: n }, (_, i) => `n${i + 1}`), storeDir, seed: 1, log: silentLogger, opts, needs: { clock: false, packet: false } });
   await Promise.all(c.nodes.map((node) => node.proc.launch({ argv: [process.execPath, relay] })));

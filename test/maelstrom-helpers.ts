@@ -1,13 +1,11 @@
 // Running Maelstrom workloads against the fixture nodes in-process, through run(), briefly.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { run, tests, type RunResult } from '../src/index.ts';
+import { tempStore } from './helpers.ts';
 
 export const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/maelstrom/${name}`, import.meta.url));
 
-const store = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-maelstrom-'));
+const store = tempStore();
 
 /** A short run of a Maelstrom workload with a fixture node: 3 nodes, 3 s, faults every second. */
 export function runNode(workload: string, bin: string, options: Record<string, unknown> = {}): Promise<RunResult> {

@@ -3,15 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Router } from '../src/providers/local/router.ts';
 import { countsOf, NetLog, parseNetLog, type LoggedMessage } from '../src/providers/local/net-log.ts';
 import { Rng } from '../src/rng.ts';
 import { firstActivity, lamportDiagram, windowAround } from '../reports/lamport.ts';
+import { tempStore } from './helpers.ts';
 
 test('the router counts and logs every message: clients apart from servers, drops with their reason', async () => {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-net-')), 'net.jsonl');
+  const file = path.join(tempStore(), 'net.jsonl');
   let now = 0;
   const log = new NetLog(file, () => (now += 1000));
   const router = new Router({ latencyMs: 0, latencyDist: 'constant', loss: 0, rng: new Rng(1), log });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../../src/op-errors.ts';
+import { LineSplitter } from '../../src/util/lines.ts';
 // A tiny runtime for nodes speaking the node protocol (Maelstrom-compatible) on stdin/stdout,
 // used by the built-in demo systems. A node registers handlers by message type, replies, sends
 // and makes RPCs to other nodes with timeouts. Logs go to stderr (the controller keeps them).
@@ -117,24 +118,20 @@ export class Node {
 
   /** Reads messages from stdin until it closes (the controller went away): then exits. */
   main(): void {
-    let buf = '';
+    const lines = new LineSplitter();
     process.stdin.setEncoding('utf8');
     process.stdin.on('data', (chunk: string) => {
-      buf += chunk;
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        if (!line.trim()) continue;
+      lines.push(chunk, (line) => {
+        if (!line.trim()) return;
         let msg: Msg;
         try {
           msg = JSON.parse(line) as Msg;
         } catch {
           this.log('ignoring malformed line', line.slice(0, 100));
-          continue;
+          return;
         }
         void this.dispatch(msg);
-      }
+      });
     });
     process.stdin.on('end', () => process.exit(0));
     process.stdout.on('error', () => process.exit(0));

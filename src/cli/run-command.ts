@@ -141,6 +141,12 @@ export async function runCommand(args: string[]): Promise<number> {
       valids.push(outcome.interrupted && outcome.valid === true ? 'unknown' : outcome.valid);
       outcomes.push(outcome);
     }
+    // A signal that came after checking (while the report was written) reaches its handler only
+    // when the event loop turns: let it, before the handlers go, so it is not lost. The run it
+    // interrupted counts as interrupted (exit 2), as a Ctrl-C does, though its files were written.
+    await new Promise((resolve) => setImmediate(resolve));
+    const last = valids.length - 1;
+    if (stop.signal.aborted && last >= 0 && !outcomes[last].interrupted && valids[last] === true) valids[last] = 'unknown';
   } finally {
     process.off('SIGINT', onSigint);
     process.off('SIGTERM', onSigint);

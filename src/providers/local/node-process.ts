@@ -13,6 +13,7 @@ import { JsonSyntaxError, parseJsonLine } from '../../json-exact.ts';
 import type { Logger } from '../../log.ts';
 import { ErrorCode as ERR } from '../../op-errors.ts';
 import type { NodeFailure } from '../../types.ts';
+import { LineSplitter } from '../../util/lines.ts';
 import { toJson } from '../../util/values.ts';
 import type { Endpoint, Message, MessageBody, Router } from './router.ts';
 import { clip, word } from './client-connection.ts';
@@ -47,7 +48,7 @@ type Exit = { code: number | null; signal: string | null; error?: Error };
 export class NodeProcess implements Endpoint {
   private child: ChildProcess | null = null;
   private spec: LaunchSpec | null = null;
-  private stdoutBuf = '';
+  private readonly stdoutLines = new LineSplitter();
   private readonly stderrTail: string[] = [];
   private logFd: number | null = null;
   private paused = false;
@@ -122,7 +123,7 @@ export class NodeProcess implements Endpoint {
     if (this.spec.wrap) ({ argv, env } = this.spec.wrap(argv, env));
     if (this.logFd === null) this.logFd = fs.openSync(this.logPath, 'a');
     this.writeLog(`--- start ${new Date().toISOString()} ${argv.join(' ')}\n`);
-    this.stdoutBuf = '';
+    this.stdoutLines.reset();
     this.paused = false;
     this.expectingExit = false;
     const child = spawn(argv[0], argv.slice(1), {
@@ -201,32 +202,29 @@ export class NodeProcess implements Endpoint {
   }
 
   private onStdout(chunk: string, incarnation: number): void {
-    const buf = this.stdoutBuf + chunk;
-    let start = 0;
-    let nl: number;
-    // Lines cut out by position: the buffer is not copied once per line.
-    for (; (nl = buf.indexOf('\n', start)) >= 0; start = nl + 1) {
-      const line = buf.slice(start, nl).trim();
-      if (!line || incarnation !== this.incarnation) continue;
+    // What an earlier incarnation still wrote is ignored (its unfinished line too).
+    if (incarnation !== this.incarnation) return;
+    this.stdoutLines.push(chunk, (raw) => {
+      const line = raw.trim();
+      if (!line) return;
       let msg: Message;
       try {
         msg = parseJsonLine(line) as Message;
       } catch (e) {
         if (!(e instanceof JsonSyntaxError)) throw e;
         this.fail('malformed', `Node ${this.name} wrote a line to stdout that is not a JSON message (stdout carries only messages; log to stderr): ${clip(line)}`);
-        continue;
+        return;
       }
       if (typeof msg !== 'object' || msg === null || Array.isArray(msg) || typeof msg.dest !== 'string' || typeof msg.body !== 'object' || msg.body === null || typeof msg.body.type !== 'string') {
         this.fail('malformed', `Node ${this.name} wrote a message without a string "dest" and a body with a string "type": ${clip(line)}`);
-        continue;
+        return;
       }
       // A node cannot impersonate another; a message that does not try goes on as the very text
       // it was written as (no second JSON.stringify on the way to its destination).
       if (msg.src === this.name) RAW.set(msg, line);
       else msg.src = this.name;
       this.route(msg, line);
-    }
-    this.stdoutBuf = buf.slice(start);
+    });
   }
 
   private route(msg: Message, line: string): void {
