@@ -12,7 +12,7 @@
 // hundred characters: the log is for looking at, not for replaying payloads.
 import fs from 'node:fs';
 import type { MessageCounts, NetCounts } from '../../types.ts';
-import { toJson } from '../../util/values.ts';
+import { boundedJson } from '../../util/bounded-json.ts';
 import type { Message } from './router.ts';
 
 export type DropReason = 'partition' | 'loss' | 'down';
@@ -22,16 +22,8 @@ const BODY_CHARS = 200;
  *  fill the disk. */
 const MAX_EVENTS = 1_000_000;
 
-/** A body's JSON text, cut short (the fast path unless it holds integers beyond 2^53). */
-function bodyText(body: unknown): string {
-  let text: string;
-  try {
-    text = JSON.stringify(body);
-  } catch {
-    text = toJson(body);
-  }
-  return text.length > BODY_CHARS ? `${text.slice(0, BODY_CHARS)}…` : text;
-}
+/** A body's JSON text, cut short without stringifying all of a huge body first. */
+const bodyText = (body: unknown): string => boundedJson(body, BODY_CHARS);
 
 const isClient = (id: string) => /^c\d+$/.test(id);
 
