@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BIN, cli } from './helpers.ts';
+import { BIN, cli, tempStore } from './helpers.ts';
 
 const shared = fileURLToPath(new URL('../../shared/histories/knossos/', import.meta.url));
 const skip = fs.existsSync(shared) ? false : `the reference histories are not at ${shared}`;
@@ -26,7 +26,7 @@ test('a directory of histories: one line each, a summary, exit 1 when one is not
 });
 
 test('a glob, and a malformed history among good ones: refused on its own line, exit 254', { skip }, async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-check-'));
+  const dir = tempStore();
   for (const f of ['memstress3-0.edn', 'memstress3-1.edn']) fs.copyFileSync(path.join(casDir, 'good', f), path.join(dir, f));
   fs.writeFileSync(path.join(dir, 'memstress3-9.edn'), '{:process 0 :type :ok :f :read :value 1}\n');
   const r = await cli(['check', path.join(dir, 'memstress3-*.edn'), '--model', 'cas-register', '--init', '0']);
@@ -47,7 +47,7 @@ test('- reads the history from standard input', { skip }, async () => {
 });
 
 test('nothing to check is one sentence, exit 254', async () => {
-  const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-check-'));
+  const empty = tempStore();
   const r = await cli(['check', empty, '--model', 'register']);
   assert.equal(r.code, 254);
   assert.match(r.stderr, /^No history files \(.edn, .jsonl, .json\) found in /);

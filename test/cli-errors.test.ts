@@ -27,7 +27,7 @@ test('unknown workload, flavor, option or bad number: exit 254 with one sentence
 });
 
 test('a node that exits at start-up ends the run: exit 2, naming the node and its stderr', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-bin-'));
+  const dir = tempStore();
   const bin = path.join(dir, 'crash.sh');
   fs.writeFileSync(bin, '#!/bin/sh\necho "cannot open database" >&2\nexit 3\n', { mode: 0o755 });
   const r = await cli(['run', 'counter', '--bin', bin, '--time-limit', '2']);
@@ -36,7 +36,7 @@ test('a node that exits at start-up ends the run: exit 2, naming the node and it
 });
 
 test('a node that never answers init ends the run: exit 2, and nothing is left running', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-bin-'));
+  const dir = tempStore();
   const bin = path.join(dir, 'mute.sh');
   const marker = `mute-${process.pid}-${Date.now()}`;
   fs.writeFileSync(bin, `#!/bin/sh\necho "warming up" >&2\nexec sleep 300 # ${marker}\n`, { mode: 0o755 });

@@ -5,13 +5,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cli, readJson, runDir } from './helpers.ts';
+import { cli, readJson, runDir, tempStore } from './helpers.ts';
 
 const shared = fileURLToPath(new URL('../../shared/histories/knossos/', import.meta.url));
 const skip = fs.existsSync(shared) ? false : `the reference histories are not at ${shared}`;
 
 test('check: cas-failure.edn exits 1 naming process 70\'s read of 0 at index 491', { skip }, async () => {
-  const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-check-')), 'out.html');
+  const report = path.join(tempStore(), 'out.html');
   const r = await cli(['check', path.join(shared, 'cas-register/bad/cas-failure.edn'), '--model', 'cas-register', '--init', '0', '--report', report]);
   assert.equal(r.code, 1, r.stdout + r.stderr);
   assert.match(r.stdout, /process 70's read \(ok\) of 0 at index 491/);
@@ -29,7 +29,7 @@ test('check: etcd mutex exits 1; a good history exits 0', { skip }, async () => 
 });
 
 test('check: garbage, a missing file, bad --init or an unknown model: one sentence, exit 254', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-check-'));
+  const dir = tempStore();
   const garbage = path.join(dir, 'some-garbage.edn');
   fs.writeFileSync(garbage, '{:process 0 :type :invoke :f :read}\n{:process 0, :type :okay, :f :read}\n');
   for (const args of [[garbage, '--model', 'cas-register'], [path.join(dir, 'nope.edn'), '--model', 'cas-register'], [garbage, '--model', 'cas-register', '--init', '{oops'], [garbage, '--model', 'nonsense']]) {
@@ -42,7 +42,7 @@ test('check: garbage, a missing file, bad --init or an unknown model: one senten
 });
 
 test('check: a user model by module path', async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-model-'));
+  const dir = tempStore();
   const model = path.join(dir, 'toggle.ts');
   fs.writeFileSync(model, `export default { name: 'toggle', init: () => false, step: (s: boolean, op: { f: string; output: unknown }) => op.f === 'flip' ? [true, !s] : [op.output === undefined || op.output === s, s] as const };\n`);
   const hist = path.join(dir, 'h.jsonl');

@@ -17,11 +17,11 @@ import { execIn } from '../src/providers/docker/exec.ts';
 import { grudgeFromComponents } from '../nemeses/partition.ts';
 import { silentLogger } from '../src/log.ts';
 import type { RunOptions } from '../src/types.ts';
-import { cli, readHistory, runDir } from './helpers.ts';
+import { cli, readHistory, runDir, tempStore } from './helpers.ts';
 import { lockDocker } from './fixtures/compose/docker-lock.ts';
 
 const fixture = (f: string) => fileURLToPath(new URL(`./fixtures/compose/${f}`, import.meta.url));
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-compose-'));
+const tmp = () => tempStore();
 const write = (dir: string, text: string) => {
   fs.writeFileSync(path.join(dir, 'docker-compose.yml'), text);
   return path.join(dir, 'docker-compose.yml');

@@ -12,7 +12,7 @@ import { ensureNodeImage } from '../src/providers/docker/image.ts';
 import { grudgeFromComponents } from '../nemeses/partition.ts';
 import { silentLogger } from '../src/log.ts';
 import type { RunOptions } from '../src/types.ts';
-import { cli } from './helpers.ts';
+import { cli, tempStore } from './helpers.ts';
 import { lockDocker } from './fixtures/compose/docker-lock.ts';
 
 const docker = await connectDocker(3000).catch((e: Error) => e);
@@ -33,7 +33,7 @@ async function labelled(): Promise<{ containers: number; networks: number }> {
 }
 
 async function cluster(n: number): Promise<DockerCluster> {
-  const storeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-docker-'));
+  const storeDir = tempStore();
   const opts = { nemesis: [] } as unknown as RunOptions;
   return (await dockerProvider.provision({ nodes: Array.from({ length: n }, (_, i) => `n${i + 1}`), storeDir, seed: 1, log: silentLogger, opts, needs: { clock: false, packet: false } })) as DockerCluster;
 }
