@@ -1,4 +1,4 @@
-// The history importers: the reference histories in ../shared/histories (EDN), and a generated
+// The history importers: the reference histories in test/fixtures/knossos (EDN), and a generated
 // 1,000,000-event, 10-key, 50-process cas-register history written as JSONL and as EDN (one map
 // per line, keys top-level as Porcupine writes them), read with readHistory (streaming, UTF-8
 // checked, validated and paired). Target: the 1 M-event JSONL under 2 s.
@@ -13,7 +13,7 @@ import { toJson } from '../src/util/values.ts';
 import { generateRegisterHistory } from './gen-register-history.ts';
 import type { Op } from '../src/types.ts';
 
-const root = fileURLToPath(new URL('../../shared/histories/knossos/', import.meta.url));
+const root = fileURLToPath(new URL('../test/fixtures/knossos/', import.meta.url));
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
 function ednValue(v: unknown): string {

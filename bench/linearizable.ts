@@ -1,7 +1,7 @@
 // The linearizability checker's benchmark. Each case runs in a fresh Node process (as `check`
 // would: cold JIT, its own peak RSS), twice in a row (cold, then warm), against the compiled
 // package (dist/, built by `npm run bench`) or the sources when there is no build:
-// - the reference histories in ../shared/histories (Jepsen/Knossos): total and slowest file;
+// - the reference histories in test/fixtures/knossos (Jepsen/Knossos): total and slowest file;
 // - generated cas-register histories (10 keys; 100,000 events with 20 processes, 1,000,000 with
 //   50), valid and with one corrupted read; target for 1 M valid: half Porcupine's 2.1 s on the
 //   2-core reference machine, under 2 GB RSS; corrupted: a verdict or unknown within 10 s;
@@ -19,7 +19,7 @@ import type { Op } from '../src/types.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '..');
-const histories = path.resolve(root, '../shared/histories/knossos');
+const histories = path.resolve(root, 'test/fixtures/knossos');
 const dist = path.join(root, 'dist/checkers/linearizable/index.js');
 
 interface Figures {

@@ -1,6 +1,6 @@
 // npm run fuzz [-- --cases N --seed S --budget SECONDS --workers N --cli-every K --keep]
 //
-// Issue 15's fuzz run: mutated histories (the real ones in ../shared/histories and generated
+// Issue 15's fuzz run: mutated histories (the real ones in test/fixtures/knossos and generated
 // ones; bytes flipped, cut, nested deep, prototype keys, huge numbers, odd times, f's, types and
 // values…) checked through the command line's own main() — parse, validate, check, report, the
 // exit-code mapping — on worker threads, each case bounded in time. Every case must end in a
@@ -23,7 +23,7 @@ import type { FuzzAnswer, FuzzJob } from './worker.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const BIN = path.join(ROOT, 'bin/jepsen-ts.js');
-const HISTORIES = process.env.JEPSEN_HISTORIES ?? path.join(ROOT, '../shared/histories/knossos');
+const HISTORIES = process.env.JEPSEN_HISTORIES ?? path.join(ROOT, 'test/fixtures/knossos');
 const MODELS = ['register', 'cas-register', 'multi-register', 'mutex', 'fifo-queue', 'set', 'counter'];
 const INITS = ['0', 'null', '"abc"', '{}', '[1,2]', '{"x":0,"y":0}', '9007199254740993', '{"__proto__":1}', `${'['.repeat(2000)}${']'.repeat(2000)}`, 'nope'];
 const CHECK_TIMEOUT_S = 5;

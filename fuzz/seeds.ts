@@ -1,4 +1,4 @@
-// The histories `npm run fuzz` mutates: the real ones recorded by Jepsen (../shared/histories, as
+// The histories `npm run fuzz` mutates: the real ones recorded by Jepsen (test/fixtures/knossos, as
 // EDN files and, for some, the same ops as history.jsonl), and generated keyed cas-register
 // histories (JSONL and EDN lines), each with the model it is checked against.
 import fs from 'node:fs';

@@ -17,7 +17,7 @@ import { generateRegisterHistory } from '../bench/gen-register-history.ts';
 import type { Op } from '../src/types.ts';
 import { MUTATIONS, MUTATION_NAMES } from '../fuzz/mutations.ts';
 
-const root = fileURLToPath(new URL('../../shared/histories/knossos/', import.meta.url));
+const root = fileURLToPath(new URL('./fixtures/knossos/', import.meta.url));
 
 /** EDN text of a value (what Jepsen would print). */
 function edn(v: unknown): string {

@@ -1,4 +1,4 @@
-// The reference histories from Jepsen/Knossos (../shared/histories) give their known verdicts,
+// The reference histories from Jepsen/Knossos (test/fixtures/knossos) give their known verdicts,
 // and the known culprits are named exactly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,14 +9,11 @@ import { readHistoryFile } from '../src/history-import.ts';
 import { checkLinearizable } from '../checkers/linearizable/index.ts';
 import { corrupt, generateRegisterHistory } from '../bench/gen-register-history.ts';
 
-const root = fileURLToPath(new URL('../../shared/histories/knossos/', import.meta.url));
-const have = fs.existsSync(root);
-const skip = have ? false : `the reference histories are not at ${root}`;
-if (!have) console.log(`# skipping reference histories: ${root} does not exist`);
+const root = fileURLToPath(new URL('./fixtures/knossos/', import.meta.url));
 
-const files = (dir: string) => (have ? fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith('.edn')).sort().map((f) => path.join(root, dir, f)) : []);
+const files = (dir: string) => fs.readdirSync(path.join(root, dir)).filter((f) => f.endsWith('.edn')).sort().map((f) => path.join(root, dir, f));
 
-test('every cas-register/good history is linearizable', { skip }, async () => {
+test('every cas-register/good history is linearizable', async () => {
   const fs_ = files('cas-register/good');
   assert.ok(fs_.length >= 100);
   for (const f of fs_) {
@@ -25,14 +22,14 @@ test('every cas-register/good history is linearizable', { skip }, async () => {
   }
 });
 
-test('every cas-register/bad history is not linearizable', { skip }, async () => {
+test('every cas-register/bad history is not linearizable', async () => {
   for (const f of files('cas-register/bad')) {
     const r = await checkLinearizable(readHistoryFile(f), { name: 'cas-register', init: 0 });
     assert.equal(r.valid, false, path.basename(f));
   }
 });
 
-test('the known culprits are named exactly', { skip }, async () => {
+test('the known culprits are named exactly', async () => {
   const expected: Record<string, { process: number; type: string; f: string; value: unknown; index: number }> = {
     'bad-analysis.edn': { process: 21, type: 'ok', f: 'read', value: 2, index: 14 },
     'cas-failure.edn': { process: 70, type: 'ok', f: 'read', value: 0, index: 491 },
@@ -47,7 +44,7 @@ test('the known culprits are named exactly', { skip }, async () => {
   }
 });
 
-test('multi-register and mutex histories give their verdicts', { skip }, async () => {
+test('multi-register and mutex histories give their verdicts', async () => {
   for (const f of files('multi-register/good')) {
     assert.equal((await checkLinearizable(readHistoryFile(f), { name: 'multi-register', init: { x: 0, y: 0 } })).valid, true, f);
   }
