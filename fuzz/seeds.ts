@@ -33,7 +33,7 @@ function files(dir: string): string[] {
 }
 
 /** EDN text of a value from a history (keys as keywords, strings quoted, bigints with N). */
-function edn(v: unknown): string {
+export function edn(v: unknown): string {
   if (v === null || v === undefined) return 'nil';
   if (typeof v === 'bigint') return `${v}N`;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
@@ -41,7 +41,7 @@ function edn(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(edn).join(' ')}]`;
   return `{${Object.entries(v as object).map(([k, x]) => `:${k} ${edn(x)}`).join(', ')}}`;
 }
-const ednOp = (o: Op) => `{:process ${o.process === 'nemesis' ? ':nemesis' : o.process}, :type :${o.type}, :f :${o.f}, :value ${edn(o.value)}, :time ${o.time}}`;
+export const ednOp = (o: Op) => `{:process ${o.process === 'nemesis' ? ':nemesis' : o.process}, :type :${o.type}, :f :${o.f}, :value ${edn(o.value)}, :time ${o.time}}`;
 const asJsonl = (h: readonly Op[]) => Buffer.from(`${h.map((o) => toJson(o)).join('\n')}\n`);
 const asEdnLines = (h: readonly Op[]) => Buffer.from(`${h.map(ednOp).join('\n')}\n`);
 

@@ -1,18 +1,16 @@
 // The history of a run: ops in memory, streamed to history.jsonl as they happen. Writes are
 // batched and flushed at least every 200 ms, so a controller crash loses under a second of ops.
-import fs from 'node:fs';
 import type { History, Op } from './types.ts';
+import { JsonlFile } from './util/jsonl-file.ts';
 import { toJson } from './util/values.ts';
 
 export class HistoryRecorder {
   readonly ops: Op[] = [];
-  private buf: string[] = [];
-  private fd: number | null;
-  private timer: NodeJS.Timeout | null = null;
+  private readonly file: JsonlFile;
   private listeners: Array<(op: Op) => void> = [];
 
-  constructor(path: string | null, private readonly flushMs = 200) {
-    this.fd = path ? fs.openSync(path, 'w') : null;
+  constructor(path: string | null, flushMs = 200) {
+    this.file = new JsonlFile(path, flushMs);
   }
 
   /** Appends an op, assigning its index. */
@@ -22,10 +20,7 @@ export class HistoryRecorder {
     if (op.node !== undefined) full.node = op.node;
     if (op.error !== undefined) full.error = op.error;
     this.ops.push(full);
-    if (this.fd !== null) {
-      this.buf.push(toJson(full));
-      if (this.timer === null) this.timer = setTimeout(() => this.flush(), this.flushMs);
-    }
+    if (this.file.writing) this.file.push(toJson(full));
     for (const l of this.listeners) l(full);
     return full;
   }
@@ -35,17 +30,11 @@ export class HistoryRecorder {
   }
 
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.fd === null || this.buf.length === 0) return;
-    fs.writeSync(this.fd, this.buf.join('\n') + '\n');
-    this.buf = [];
+    this.file.flush();
   }
 
   close(): void {
-    this.flush();
-    if (this.fd !== null) fs.closeSync(this.fd);
-    this.fd = null;
+    this.file.close();
   }
 }
 

@@ -16,19 +16,9 @@ import { toJson } from '../src/util/values.ts';
 import { generateRegisterHistory } from '../bench/gen-register-history.ts';
 import type { Op } from '../src/types.ts';
 import { MUTATIONS, MUTATION_NAMES } from '../fuzz/mutations.ts';
+import { ednOp } from '../fuzz/seeds.ts';
 
 const root = fileURLToPath(new URL('./fixtures/knossos/', import.meta.url));
-
-/** EDN text of a value (what Jepsen would print). */
-function edn(v: unknown): string {
-  if (v === null || v === undefined) return 'nil';
-  if (typeof v === 'bigint') return `${v}N`;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return `[${v.map(edn).join(' ')}]`;
-  return `{${Object.entries(v as object).map(([k, x]) => `:${k} ${edn(x)}`).join(', ')}}`;
-}
-const ednOp = (o: Op) => edn({ process: o.process === 'nemesis' ? undefined : o.process, type: o.type, f: o.f, value: o.value, time: o.time }).replace(':process nil', ':process :nemesis').replace(/:type "(\w+)"/, ':type :$1').replace(/:f "([\w-]+)"/, ':f :$1');
 
 interface Seed {
   name: string;

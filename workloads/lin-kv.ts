@@ -9,21 +9,14 @@ import { ProtocolClient } from '../src/protocol-client.ts';
 import type { Op, Workload } from '../src/types.ts';
 import { withAvailability } from '../checkers/maelstrom/availability.ts';
 import { linearizableChecker } from '../checkers/linearizable/index.ts';
-import { checkTimeoutOption } from './register.ts';
+import { checkTimeoutOption, kvRequest, type KeyedValue } from './register.ts';
 import { availabilityOf, availabilityOption, maelstromDefaults, needs, type MaelstromWorkloadOptions } from './maelstrom-common.ts';
 
-export interface KeyedValue { key: number; value: unknown }
 export type LinKvOp = Op<'read' | 'write' | 'cas', KeyedValue>;
 
 export const linKvProtocolClient = () =>
   new ProtocolClient<LinKvOp>({
-    request: (op) => {
-      const { key, value } = op.value;
-      if (op.f === 'read') return { type: 'read', key };
-      if (op.f === 'write') return { type: 'write', key, value };
-      const [from, to] = value as [unknown, unknown];
-      return { type: 'cas', key, from, to };
-    },
+    request: kvRequest,
     value: (op, reply) => (op.f === 'read' ? { key: op.value.key, value: reply.value } : op.value),
     readOnly: (op) => op.f === 'read',
     malformed: (op, reply) => (op.f === 'read' ? needs(reply, 'value', 'any') : undefined),

@@ -10,15 +10,18 @@ export type RegisterOp = Op<'read' | 'write' | 'cas', KeyedValue>;
 
 const KEY_DOES_NOT_EXIST = 20;
 
+/** The lin-kv request body of a read, write or cas (Maelstrom's; lin-kv.ts sends the same). */
+export function kvRequest(op: Op<'read' | 'write' | 'cas', KeyedValue>): { type: string; [k: string]: unknown } {
+  const { key, value } = op.value;
+  if (op.f === 'read') return { type: 'read', key };
+  if (op.f === 'write') return { type: 'write', key, value };
+  const [from, to] = value as [unknown, unknown];
+  return { type: 'cas', key, from, to };
+}
+
 export const registerProtocolClient = () =>
   new ProtocolClient<RegisterOp>({
-    request: (op) => {
-      const { key, value } = op.value;
-      if (op.f === 'read') return { type: 'read', key };
-      if (op.f === 'write') return { type: 'write', key, value };
-      const [from, to] = value as [unknown, unknown];
-      return { type: 'cas', key, from, to };
-    },
+    request: kvRequest,
     value: (op, reply) => (op.f === 'read' ? { key: op.value.key, value: reply.value ?? null } : op.value),
     readOnly: (op) => op.f === 'read',
     // A read of a key never written is a read of nil, not an error.

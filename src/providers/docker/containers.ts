@@ -8,28 +8,7 @@ import { UsageError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { IMAGE_LABEL } from './engine.ts';
 import type { ComposeBuild } from './compose.ts';
-
-export async function imageExists(docker: Docker, ref: string): Promise<boolean> {
-  try {
-    await docker.getImage(ref).inspect();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function follow(docker: Docker, stream: NodeJS.ReadableStream, log: Logger, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    docker.modem.followProgress(stream, (err: Error | null, events: Array<{ error?: string; errorDetail?: { message?: string } }>) => {
-      const bad = events?.find((e) => e.error || e.errorDetail);
-      if (err || bad) reject(new Error(err?.message ?? bad?.errorDetail?.message ?? bad?.error));
-      else resolve();
-    }, (e: { stream?: string; status?: string }) => {
-      const line = (e.stream ?? e.status ?? '').trim();
-      if (line) log.info(`${what}: ${line}`);
-    });
-  });
-}
+import { followProgress, imageExists } from './progress.ts';
 
 /** Builds a compose service's image (the engine's layer cache makes an unchanged build quick). */
 export async function buildImage(docker: Docker, b: ComposeBuild, tag: string, log: Logger, who: string): Promise<void> {
@@ -39,7 +18,7 @@ export async function buildImage(docker: Docker, b: ComposeBuild, tag: string, l
     t: tag, dockerfile, buildargs: b.args, labels: { [IMAGE_LABEL]: 'compose' }, rm: true, forcerm: true,
   } as never)) as unknown as NodeJS.ReadableStream;
   try {
-    await follow(docker, stream, log, `build ${tag}`);
+    await followProgress(docker, stream, log, `build ${tag}`);
   } catch (e) {
     throw new UsageError(`${who}: building ${tag} from ${b.context} failed: ${(e as Error).message.trim().split('\n').pop()}.`);
   }
@@ -51,7 +30,7 @@ export async function ensureImage(docker: Docker, ref: string, log: Logger, who:
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
-      docker.pull(ref).then((s) => follow(docker, s as NodeJS.ReadableStream, log, `pull ${ref}`)),
+      docker.pull(ref).then((s) => followProgress(docker, s as NodeJS.ReadableStream, log, `pull ${ref}`)),
       new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs))),
     ]);
   } catch (e) {

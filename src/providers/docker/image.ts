@@ -10,6 +10,7 @@ import path from 'node:path';
 import { packageRoot } from '../../util/paths.ts';
 import type Docker from 'dockerode';
 import tar from 'tar-fs';
+import { followProgress, imageExists } from './progress.ts';
 import { UsageError } from '../../errors.ts';
 import type { Logger } from '../../log.ts';
 import { IMAGE_LABEL } from './engine.ts';
@@ -34,27 +35,11 @@ export function contextHash(dir = DOCKER_DIR): string {
 
 export const nodeImageTag = (hash = contextHash()) => `jepsen-ts-node:${hash}`;
 
-async function exists(docker: Docker, ref: string): Promise<boolean> {
-  try {
-    await docker.getImage(ref).inspect();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function follow(docker: Docker, stream: NodeJS.ReadableStream, log: Logger, what: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    docker.modem.followProgress(stream, (err: Error | null, events: Array<{ error?: string; errorDetail?: { message?: string } }>) => {
-      const bad = events?.find((e) => e.error || e.errorDetail);
-      if (err || bad) reject(new Error(`${what}: ${err?.message ?? bad?.errorDetail?.message ?? bad?.error}`));
-      else resolve();
-    }, (e: { stream?: string; status?: string }) => {
-      const line = (e.stream ?? e.status ?? '').trim();
-      if (line) log.info(`${what}: ${line}`);
-    });
+/** A pull or build followed to its end; its error names the step (`pull …: reason`). */
+const follow = (docker: Docker, stream: NodeJS.ReadableStream, log: Logger, what: string): Promise<void> =>
+  followProgress(docker, stream, log, what).catch((e: Error) => {
+    throw new Error(`${what}: ${e.message}`);
   });
-}
 
 async function tryPull(docker: Docker, ref: string, log: Logger, timeoutMs = 30_000): Promise<boolean> {
   try {
@@ -109,11 +94,11 @@ async function debootstrapBase(docker: Docker, log: Logger): Promise<void> {
 export async function ensureNodeImage(docker: Docker, log: Logger, o: { force?: boolean } = {}): Promise<string> {
   const hash = contextHash();
   const tag = nodeImageTag(hash);
-  if (!o.force && (await exists(docker, tag))) return tag;
+  if (!o.force && (await imageExists(docker, tag))) return tag;
   let base = REGISTRY_BASE;
-  if (!(await exists(docker, REGISTRY_BASE)) && !(await tryPull(docker, REGISTRY_BASE, log))) {
+  if (!(await imageExists(docker, REGISTRY_BASE)) && !(await tryPull(docker, REGISTRY_BASE, log))) {
     base = LOCAL_BASE;
-    if (!(await exists(docker, LOCAL_BASE))) await debootstrapBase(docker, log);
+    if (!(await imageExists(docker, LOCAL_BASE))) await debootstrapBase(docker, log);
   }
   log.info(`building ${tag} FROM ${base}`);
   const context = tar.pack(DOCKER_DIR);

@@ -10,7 +10,7 @@
 // t is nanoseconds on the run's clock (the history's), id numbers the message; a message
 // duplicated by the packet nemesis is received twice under one id. Bodies are cut to a few
 // hundred characters: the log is for looking at, not for replaying payloads.
-import fs from 'node:fs';
+import { JsonlFile } from '../../util/jsonl-file.ts';
 import type { MessageCounts, NetCounts } from '../../types.ts';
 import { boundedJson } from '../../util/bounded-json.ts';
 import type { Message } from './router.ts';
@@ -37,16 +37,14 @@ const zero = (): MessageCounts => ({ sendCount: 0, recvCount: 0, msgCount: 0 });
 export class NetLog {
   private nextId = 1;
   private readonly counts: NetCounts = { all: zero(), clients: zero(), servers: zero() };
-  private fd: number | null;
-  private buf: string[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private readonly file: JsonlFile;
   private events = 0;
 
   constructor(
     path: string | null,
     private readonly now: () => number,
   ) {
-    this.fd = path ? fs.openSync(path, 'w') : null;
+    this.file = new JsonlFile(path, 200, 4096);
   }
 
   /** A message entered the network; returns its id. */
@@ -84,28 +82,20 @@ export class NetLog {
   }
 
   private write(event: Record<string, unknown>): void {
-    if (this.fd === null) return;
+    if (!this.file.writing) return;
     if (++this.events > MAX_EVENTS) {
-      if (this.events === MAX_EVENTS + 1) this.buf.push(JSON.stringify({ t: this.now(), e: 'truncated', after: MAX_EVENTS }));
+      if (this.events === MAX_EVENTS + 1) this.file.push(JSON.stringify({ t: this.now(), e: 'truncated', after: MAX_EVENTS }));
       return;
     }
-    this.buf.push(JSON.stringify(event));
-    if (this.buf.length >= 4096) this.flush();
-    else if (this.timer === null) this.timer = setTimeout(() => this.flush(), 200);
+    this.file.push(JSON.stringify(event));
   }
 
   flush(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.fd === null || this.buf.length === 0) return;
-    fs.writeSync(this.fd, this.buf.join('\n') + '\n');
-    this.buf = [];
+    this.file.flush();
   }
 
   close(): void {
-    this.flush();
-    if (this.fd !== null) fs.closeSync(this.fd);
-    this.fd = null;
+    this.file.close();
   }
 }
 
