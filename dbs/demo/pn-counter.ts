@@ -1,59 +1,48 @@
 // A PN-counter CRDT: per-node increment and decrement totals, merged by pointwise maximum.
 // This node's own totals go to a write-ahead log before an add is acknowledged, so a SIGKILL
 // loses nothing acknowledged; the merged state is snapshotted now and then to speed recovery.
-import fs from 'node:fs';
-import path from 'node:path';
-import { loadJson, saveJson } from './json-file.ts';
+import { WalState } from './wal.ts';
 
 export interface PnState {
   p: Record<string, number>;
   n: Record<string, number>;
 }
 
+/** A log entry: this node's own totals after an add. */
+interface OwnTotals {
+  p: number;
+  n: number;
+}
+
+const raise = (m: Record<string, number>, k: string, v: number): void => {
+  if ((m[k] ?? 0) < v) m[k] = v;
+};
+
 export class PnCounter {
-  state: PnState = { p: {}, n: {} };
-  private walFd: number;
-  private walLines = 0;
-  private readonly walPath: string;
-  private readonly snapPath: string;
+  private readonly wal: WalState<PnState, OwnTotals>;
 
   constructor(private readonly self: string, dataDir: string) {
-    this.walPath = path.join(dataDir, 'pn-wal.jsonl');
-    this.snapPath = path.join(dataDir, 'pn-snapshot.json');
-    this.recover();
-    this.walFd = fs.openSync(this.walPath, 'a');
+    // Totals only grow, so replaying a logged total the snapshot already holds changes nothing.
+    this.wal = new WalState<PnState, OwnTotals>(dataDir, 'pn-snapshot', { p: {}, n: {} }, (s, own) => {
+      raise(s.p, self, Number(own.p));
+      raise(s.n, self, Number(own.n));
+    });
   }
 
-  private recover(): void {
-    this.state = loadJson(this.snapPath, this.state);
-    if (!fs.existsSync(this.walPath)) return;
-    for (const line of fs.readFileSync(this.walPath, 'utf8').split('\n')) {
-      if (!line.trim()) continue;
-      try {
-        const own = JSON.parse(line) as { p: number; n: number };
-        this.raise(this.state.p, this.self, own.p);
-        this.raise(this.state.n, this.self, own.n);
-      } catch {
-        // a torn last line from a kill mid-write: it was never acknowledged
-      }
-    }
-  }
-
-  private raise(m: Record<string, number>, k: string, v: number): void {
-    if ((m[k] ?? 0) < v) m[k] = v;
+  get state(): PnState {
+    return this.wal.state;
   }
 
   /** Applies a local add and logs it; returns once it is durable against a process kill. */
   add(delta: number): void {
-    if (delta >= 0) this.state.p[this.self] = (this.state.p[this.self] ?? 0) + delta;
-    else this.state.n[this.self] = (this.state.n[this.self] ?? 0) - delta;
-    fs.writeSync(this.walFd, JSON.stringify({ p: this.state.p[this.self] ?? 0, n: this.state.n[this.self] ?? 0 }) + '\n');
-    if (++this.walLines > 10_000) this.compact();
+    const p = this.state.p[this.self] ?? 0;
+    const n = this.state.n[this.self] ?? 0;
+    this.wal.record(delta >= 0 ? { p: p + delta, n } : { p, n: n - delta });
   }
 
   merge(other: PnState): void {
-    for (const [k, v] of Object.entries(other.p ?? {})) this.raise(this.state.p, k, Number(v));
-    for (const [k, v] of Object.entries(other.n ?? {})) this.raise(this.state.n, k, Number(v));
+    for (const [k, v] of Object.entries(other.p ?? {})) raise(this.state.p, k, Number(v));
+    for (const [k, v] of Object.entries(other.n ?? {})) raise(this.state.n, k, Number(v));
   }
 
   value(): number {
@@ -63,10 +52,8 @@ export class PnCounter {
     return sum;
   }
 
-  /** Snapshot then truncate the log (the snapshot holds our own totals too). */
+  /** Snapshots the merged state (peers' totals included) and empties the log. */
   compact(): void {
-    saveJson(this.snapPath, this.state);
-    fs.ftruncateSync(this.walFd, 0);
-    this.walLines = 0;
+    this.wal.compact();
   }
 }
