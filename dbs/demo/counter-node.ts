@@ -1,7 +1,7 @@
 // The built-in counter service, run as one process per node under the local provider.
 //   naive: add = get + put against the primary copy on n1 (loses updates under concurrency)
 //   lock:  the same, holding a lease lock with a fencing token across get and put
-//   cas:   get, then compare-and-set, retried on conflict
+//   cas:   get, then compare-and-set, retried from the current value the refusal carries
 //   crdt:  a PN-counter replicated by gossip; reads are local (eventually consistent)
 // A node cut off from the primary answers with a timeout error rather than inventing answers.
 import { PnCounter } from './pn-counter.ts';
@@ -53,20 +53,31 @@ async function addLocked(delta: number, owner: string): Promise<void> {
   }
 }
 
+/** The longest a conflicted cas waits before trying again, in ms. */
+const MAX_BACKOFF_MS = 32;
+
 async function addCas(delta: number): Promise<void> {
   const deadline = Date.now() + rpcTimeout;
+  // The counter starts absent: compare against what is really there (null), not against 0.
+  let raw: unknown = (await callPrimary({ type: 'p_get' })).value ?? null;
   for (let attempt = 0; ; attempt++) {
-    // The counter starts absent: compare against what is really there (null), not against 0.
-    const raw = (await callPrimary({ type: 'p_get' })).value ?? null;
     try {
       await callPrimary({ type: 'p_cas', from: raw, to: Number(raw ?? 0) + delta });
       return;
     } catch (e) {
-      // A conflict means our cas certainly did not apply: try again at once (someone else's cas
-      // won, so the system made progress), backing off only when conflicts keep coming.
+      // A conflict means our cas certainly did not apply: someone else's won, so the system made
+      // progress. The first retry starts from the current value the refusal carries, at once;
+      // after that, conflicts mean contention, and retrying at once would only add to it (every
+      // refused cas is two messages the primary must handle): wait a random time up to a bound
+      // that doubles (exponential backoff, full jitter), then read the value afresh.
       if (!(e instanceof NodeError) || e.code !== CODE.preconditionFailed) throw e;
       if (Date.now() > deadline) throw new NodeError(CODE.txnConflict, 'gave up after repeated conflicts');
-      await (attempt < 3 ? new Promise<void>((r) => setImmediate(r)) : sleep(Math.random() * Math.min(5, attempt)));
+      if (attempt === 0 && 'current' in e.details) {
+        raw = e.details.current;
+      } else {
+        await sleep(Math.random() * Math.min(MAX_BACKOFF_MS, 2 ** attempt));
+        raw = (await callPrimary({ type: 'p_get' })).value ?? null;
+      }
     }
   }
 }

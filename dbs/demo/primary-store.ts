@@ -1,9 +1,8 @@
 // The primary copy of the Hazelcast-style map that the naive, lock and cas counter flavors share:
 // one authoritative value on the primary node, with get, put, compare-and-set and a lease lock
-// with fencing tokens. State is written to the data directory before every acknowledgement,
-// so a SIGKILL of the primary loses nothing it acknowledged.
-import path from 'node:path';
-import { loadJson, saveJson } from './json-file.ts';
+// with fencing tokens. Every change goes to the write-ahead log in the data directory before it
+// is acknowledged, so a SIGKILL of the primary loses nothing it acknowledged.
+import { WalState } from './wal.ts';
 import { CODE, type Body, type Msg, type Node, NodeError } from './runtime.ts';
 
 interface State {
@@ -12,6 +11,14 @@ interface State {
   lastToken: number;
 }
 
+/** A log entry says what a key's value became, or what the last token issued was. */
+type Change = { key: string; value: unknown } | { lastToken: number };
+
+const applyChange = (s: State, c: Change): void => {
+  if ('lastToken' in c) s.lastToken = Math.max(s.lastToken, Number(c.lastToken));
+  else s.values[c.key] = c.value;
+};
+
 interface Lease {
   owner: string;
   token: number;
@@ -19,22 +26,16 @@ interface Lease {
 }
 
 export class PrimaryStore {
-  private state: State = { values: {}, lastToken: 0 };
+  private readonly wal: WalState<State, Change>;
   /** Locks are not persisted: a restarted primary forgets holders, and their tokens stop working. */
   private readonly leases = new Map<string, Lease>();
-  private readonly file: string;
 
   constructor(dataDir: string, private readonly leaseMs: number) {
-    this.file = path.join(dataDir, 'primary.json');
-    this.state = loadJson(this.file, this.state);
-  }
-
-  private persist(): void {
-    saveJson(this.file, this.state);
+    this.wal = new WalState<State, Change>(dataDir, 'primary', { values: {}, lastToken: 0 }, applyChange);
   }
 
   get(key: string): unknown {
-    return this.state.values[key];
+    return this.wal.state.values[key];
   }
 
   put(key: string, value: unknown, token?: number, lockName?: string): void {
@@ -44,17 +45,16 @@ export class PrimaryStore {
         throw new NodeError(CODE.preconditionFailed, `fencing token ${token} is not the current holder's`);
       }
     }
-    this.state.values[key] = value;
-    this.persist();
+    this.wal.record({ key, value });
   }
 
   cas(key: string, from: unknown, to: unknown): void {
-    const current = this.state.values[key];
+    const current = this.wal.state.values[key];
     if (JSON.stringify(current ?? null) !== JSON.stringify(from ?? null)) {
-      throw new NodeError(CODE.preconditionFailed, `expected ${JSON.stringify(from)}, had ${JSON.stringify(current)}`);
+      // The current value goes back with the refusal, so a caller can retry without another get.
+      throw new NodeError(CODE.preconditionFailed, `expected ${JSON.stringify(from)}, had ${JSON.stringify(current)}`, { current: current ?? null });
     }
-    this.state.values[key] = to;
-    this.persist();
+    this.wal.record({ key, value: to });
   }
 
   lock(name: string, owner: string): number {
@@ -63,8 +63,8 @@ export class PrimaryStore {
     if (lease && lease.expires >= now && lease.owner !== owner) {
       throw new NodeError(CODE.temporarilyUnavailable, `lock ${name} is held by ${lease.owner}`);
     }
-    const token = ++this.state.lastToken;
-    this.persist();
+    const token = this.wal.state.lastToken + 1;
+    this.wal.record({ lastToken: token });
     this.leases.set(name, { owner, token, expires: now + this.leaseMs });
     return token;
   }

@@ -18,12 +18,12 @@ export interface Msg {
 }
 
 export class NodeError extends Error {
-  constructor(readonly code: number, text: string) {
+  /** Fields an error reply carries besides type, code and text (a failed cas's current value). */
+  constructor(readonly code: number, text: string, readonly details: Record<string, unknown> = {}) {
     super(text);
   }
 }
 
-/** Maelstrom error codes the demo nodes use. */
 /** Maelstrom's error codes, from the one module that names them. */
 export const CODE = ErrorCode;
 
@@ -38,6 +38,7 @@ export class Node {
   private readonly handlers = new Map<string, Handler>();
   private readonly waiting = new Map<number, { resolve: (b: Body) => void; timer: NodeJS.Timeout }>();
   private initHooks: Array<() => void> = [];
+  private outbox: string[] = [];
 
   on(type: string, handler: Handler): this {
     this.handlers.set(type, handler);
@@ -54,12 +55,15 @@ export class Node {
   }
 
   send(dest: string, body: Body): void {
-    // Messages sent in the same turn of the event loop go out in one write.
-    if (!process.stdout.writableCorked) {
-      process.stdout.cork();
-      setImmediate(() => process.stdout.uncork());
-    }
-    process.stdout.write(JSON.stringify({ src: this.id, dest, body }) + '\n');
+    // Messages sent in the same turn of the event loop go out in one write of one string.
+    if (this.outbox.length === 0) setImmediate(() => this.flush());
+    this.outbox.push(JSON.stringify({ src: this.id, dest, body }));
+  }
+
+  private flush(): void {
+    const lines = this.outbox;
+    this.outbox = [];
+    process.stdout.write(lines.join('\n') + '\n');
   }
 
   reply(req: Msg, body: Body): void {
@@ -82,7 +86,10 @@ export class Node {
   /** Like rpc, but an error reply becomes a thrown NodeError. */
   async call(dest: string, body: Body, timeoutMs: number): Promise<Body> {
     const reply = await this.rpc(dest, body, timeoutMs);
-    if (reply.type === 'error') throw new NodeError(Number(reply.code), String(reply.text ?? 'error'));
+    if (reply.type === 'error') {
+      const { type: _t, code, text, in_reply_to: _r, ...details } = reply;
+      throw new NodeError(Number(code), String(text ?? 'error'), details);
+    }
     return reply;
   }
 
@@ -112,7 +119,8 @@ export class Node {
       if (out && b.msg_id !== undefined) this.reply(msg, out);
     } catch (e) {
       const code = e instanceof NodeError ? e.code : CODE.crash;
-      if (b.msg_id !== undefined) this.reply(msg, { type: 'error', code, text: e instanceof Error ? e.message : String(e) });
+      const details = e instanceof NodeError ? e.details : {};
+      if (b.msg_id !== undefined) this.reply(msg, { ...details, type: 'error', code, text: e instanceof Error ? e.message : String(e) });
     }
   }
 
