@@ -66,3 +66,12 @@ test('client links are never faulted', async () => {
   assert.equal(got.n1.length, 10);
   router.close();
 });
+
+test('at zero latency a message reaches its endpoint as it is sent, in order: no turn of the event loop is lost per hop', () => {
+  const { router, got } = net();
+  send(router, 'n1', 'n2', 3);
+  assert.deepEqual(got.n2.map((g) => g.msg.body.msg_id), [0, 1, 2]);
+  router.partition({ n3: ['n1'] });
+  send(router, 'n1', 'n3', 1);
+  assert.equal(got.n3.length, 0, 'a partition still drops it');
+});

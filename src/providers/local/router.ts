@@ -138,7 +138,9 @@ export class Router {
 
   private schedule(msg: Message, id: number, delayMs: number, nodeLink: boolean): void {
     if (delayMs <= 0) {
-      setImmediate(() => this.deliver(msg, id, nodeLink));
+      // No latency: handed over now. Endpoints only queue or resolve (a node's stdin is written
+      // once per turn of the event loop), so nothing runs re-entrantly, and no turn is lost.
+      this.deliver(msg, id, nodeLink);
       return;
     }
     const t = setTimeout(() => {
