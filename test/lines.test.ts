@@ -1,9 +1,9 @@
-// Lines cut from chunks of any size: the same lines whatever the chunking, a line spanning many
-// chunks joined whole, the unfinished line kept (and its length known) until its newline comes.
+// Lines cut from chunks of any size (the same lines whatever the chunking, a line spanning many
+// chunks joined whole, the unfinished line kept until its newline comes), and lines batched per write.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { LineSplitter } from '../src/util/lines.ts';
+import { LineBatch, LineSplitter } from '../src/util/lines.ts';
 
 /** Cuts text at the given positions (any, sorted, possibly repeated: empty chunks too). */
 function chunks(text: string, cuts: number[]): string[] {
@@ -57,4 +57,20 @@ test('reset forgets the unfinished line', () => {
   s.reset();
   s.push('ne\nnext\n', (l) => got.push(l));
   assert.deepEqual(got, ['ne', 'next']);
+});
+
+test('a line batch writes the lines of one turn of the event loop in one write; cleared lines are never written', async () => {
+  const writes: string[] = [];
+  const batch = new LineBatch((text) => writes.push(text));
+  batch.push('a');
+  batch.push('b');
+  assert.deepEqual(writes, [], 'nothing is written before the turn ends');
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(writes, ['a\nb\n']);
+  batch.push('lost');
+  batch.clear();
+  batch.push('c');
+  await new Promise((r) => setImmediate(r));
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(writes, ['a\nb\n', 'c\n']);
 });

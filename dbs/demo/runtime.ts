@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '../../src/op-errors.ts';
-import { LineSplitter } from '../../src/util/lines.ts';
+import { LineBatch, LineSplitter } from '../../src/util/lines.ts';
 // A tiny runtime for nodes speaking the node protocol (Maelstrom-compatible) on stdin/stdout,
 // used by the built-in demo systems. A node registers handlers by message type, replies, sends
 // and makes RPCs to other nodes with timeouts. Logs go to stderr (the controller keeps them).
@@ -38,7 +38,8 @@ export class Node {
   private readonly handlers = new Map<string, Handler>();
   private readonly waiting = new Map<number, { resolve: (b: Body) => void; timer: NodeJS.Timeout }>();
   private initHooks: Array<() => void> = [];
-  private outbox: string[] = [];
+  /** Messages sent in the same turn of the event loop go out in one write. */
+  private readonly outbox = new LineBatch((text) => process.stdout.write(text));
 
   on(type: string, handler: Handler): this {
     this.handlers.set(type, handler);
@@ -55,15 +56,7 @@ export class Node {
   }
 
   send(dest: string, body: Body): void {
-    // Messages sent in the same turn of the event loop go out in one write of one string.
-    if (this.outbox.length === 0) setImmediate(() => this.flush());
     this.outbox.push(JSON.stringify({ src: this.id, dest, body }));
-  }
-
-  private flush(): void {
-    const lines = this.outbox;
-    this.outbox = [];
-    process.stdout.write(lines.join('\n') + '\n');
   }
 
   reply(req: Msg, body: Body): void {

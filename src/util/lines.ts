@@ -1,7 +1,10 @@
-// Newline-delimited text that arrives in chunks of any size, cut into lines. A line spanning many
-// chunks is joined once, when its newline comes: it is neither rescanned nor copied per chunk.
-// (Rescanning cost a node's 8 MB line, read in 64 kB chunks, seconds of CPU — long enough for
-// every answer of such a node to time out.)
+// Newline-delimited text, both ways: read in chunks and cut into lines (LineSplitter), and
+// written a batch of lines at a time (LineBatch).
+
+/** Text that arrives in chunks of any size, cut into lines. A line spanning many chunks is joined
+ *  once, when its newline comes: it is neither rescanned nor copied per chunk. (Rescanning cost a
+ *  node's 8 MB line, read in 64 kB chunks, seconds of CPU: long enough for every answer of such
+ *  a node to time out.) */
 export class LineSplitter {
   /** The unfinished line, in the pieces it arrived in. */
   private pending: string[] = [];
@@ -42,5 +45,31 @@ export class LineSplitter {
   reset(): void {
     this.pending = [];
     this.pendingChars = 0;
+  }
+}
+
+/** Lines for a stream, written together at the end of this turn of the event loop, as one
+ *  string: a write to a pipe, and the wake-up of the process reading it, costs more than
+ *  everything else either end of the node protocol does for a message. */
+export class LineBatch {
+  private lines: string[] = [];
+
+  constructor(private readonly write: (text: string) => void) {}
+
+  /** Queues one line (without its newline). */
+  push(line: string): void {
+    if (this.lines.length === 0) setImmediate(() => this.flush());
+    this.lines.push(line);
+  }
+
+  /** Forgets the queued lines (their reader is gone). */
+  clear(): void {
+    this.lines = [];
+  }
+
+  private flush(): void {
+    const lines = this.lines;
+    this.lines = [];
+    if (lines.length > 0) this.write(lines.join('\n') + '\n');
   }
 }

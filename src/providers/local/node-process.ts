@@ -13,7 +13,7 @@ import { JsonSyntaxError, parseJsonLine } from '../../json-exact.ts';
 import type { Logger } from '../../log.ts';
 import { ErrorCode as ERR } from '../../op-errors.ts';
 import type { NodeFailure } from '../../types.ts';
-import { LineSplitter } from '../../util/lines.ts';
+import { LineBatch, LineSplitter } from '../../util/lines.ts';
 import { toJson } from '../../util/values.ts';
 import type { Endpoint, Message, MessageBody, Router } from './router.ts';
 import { clip, word } from './client-connection.ts';
@@ -53,7 +53,10 @@ export class NodeProcess implements Endpoint {
   private logFd: number | null = null;
   private paused = false;
   /** Lines for the node's stdin, written together at the end of this turn of the event loop. */
-  private outbox: string[] = [];
+  private readonly outbox = new LineBatch((text) => {
+    const stdin = this.child?.stdin;
+    if (stdin && !stdin.destroyed) stdin.write(text);
+  });
   private expectingExit = false;
   /** Starts of this node so far; a message from an older incarnation is ignored. */
   private incarnation = 0;
@@ -100,19 +103,7 @@ export class NodeProcess implements Endpoint {
   deliver(msg: Message): void {
     const stdin = this.child?.stdin;
     if (!stdin || stdin.destroyed) return;
-    // Messages delivered in the same turn of the event loop go out in one write of one string:
-    // a write to a pipe (and the wake-up of the node it brings) costs more than everything else
-    // the controller does for a message.
-    if (this.outbox.length === 0) setImmediate(() => this.flushOutbox());
     this.outbox.push(encodeMessage(msg));
-  }
-
-  private flushOutbox(): void {
-    const lines = this.outbox;
-    this.outbox = [];
-    const stdin = this.child?.stdin;
-    if (lines.length === 0 || !stdin || stdin.destroyed) return;
-    stdin.write(lines.join('\n') + '\n');
   }
 
   /** Starts the process and completes the init handshake. */
@@ -131,7 +122,7 @@ export class NodeProcess implements Endpoint {
     if (this.logFd === null) this.logFd = fs.openSync(this.logPath, 'a');
     this.writeLog(`--- start ${new Date().toISOString()} ${argv.join(' ')}\n`);
     this.stdoutLines.reset();
-    this.outbox = []; // what was queued for the previous incarnation died with it
+    this.outbox.clear(); // what was queued for the previous incarnation died with it
     this.paused = false;
     this.expectingExit = false;
     const child = spawn(argv[0], argv.slice(1), {
