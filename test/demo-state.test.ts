@@ -5,7 +5,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
@@ -14,8 +13,8 @@ import { PrimaryStore } from '../dbs/demo/primary-store.ts';
 import { PnCounter } from '../dbs/demo/pn-counter.ts';
 import { NodeError } from '../dbs/demo/runtime.ts';
 import { ErrorCode } from '../src/op-errors.ts';
-
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'jepsen-ts-demo-state-'));
+import { LineSplitter } from '../src/util/lines.ts';
+import { tempStore } from './helpers.ts';
 
 type Kv = Record<string, number>;
 const setKey = (s: Kv, e: [string, number]) => {
@@ -29,23 +28,19 @@ test('a write-ahead-logged state comes back whole after a kill at any point, acr
       fc.integer({ min: 1, max: 7 }),
       fc.boolean(),
       (changes, compactEvery, killMidCompaction) => {
-        const dir = tmp();
-        try {
-          const wal = new WalState<Kv, [string, number]>(dir, 'kv', {}, setKey, compactEvery);
-          for (const c of changes) wal.record(c);
-          const expected = { ...wal.state };
-          if (killMidCompaction) {
-            // A kill between the snapshot and the truncation: the log replays over a snapshot
-            // that already holds it.
-            fs.writeFileSync(path.join(dir, 'kv.json'), JSON.stringify(expected));
-          }
-          const lines = fs.readFileSync(path.join(dir, 'kv-wal.jsonl'), 'utf8').split('\n').filter(Boolean);
-          assert.ok(lines.length < compactEvery, `the log is emptied every ${compactEvery} changes (has ${lines.length})`);
-          const again = new WalState<Kv, [string, number]>(dir, 'kv', {}, setKey, compactEvery);
-          assert.deepEqual(again.state, expected);
-        } finally {
-          fs.rmSync(dir, { recursive: true, force: true });
+        const dir = tempStore();
+        const wal = new WalState<Kv, [string, number]>(dir, 'kv', {}, setKey, compactEvery);
+        for (const c of changes) wal.record(c);
+        const expected = { ...wal.state };
+        if (killMidCompaction) {
+          // A kill between the snapshot and the truncation: the log replays over a snapshot
+          // that already holds it.
+          fs.writeFileSync(path.join(dir, 'kv.json'), JSON.stringify(expected));
         }
+        const lines = fs.readFileSync(path.join(dir, 'kv-wal.jsonl'), 'utf8').split('\n').filter(Boolean);
+        assert.ok(lines.length < compactEvery, `the log is emptied every ${compactEvery} changes (has ${lines.length})`);
+        const again = new WalState<Kv, [string, number]>(dir, 'kv', {}, setKey, compactEvery);
+        assert.deepEqual(again.state, expected);
       },
     ),
     { numRuns: 200 },
@@ -53,73 +48,55 @@ test('a write-ahead-logged state comes back whole after a kill at any point, acr
 });
 
 test('a torn last line of the log (a power cut mid-write) is skipped: it was never acknowledged', () => {
-  const dir = tmp();
-  try {
-    const wal = new WalState<Kv, [string, number]>(dir, 'kv', {}, setKey);
-    wal.record(['a', 1]);
-    wal.record(['b', 2]);
-    fs.appendFileSync(path.join(dir, 'kv-wal.jsonl'), '["a",');
-    assert.deepEqual(new WalState<Kv, [string, number]>(dir, 'kv', {}, setKey).state, { a: 1, b: 2 });
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const dir = tempStore();
+  const wal = new WalState<Kv, [string, number]>(dir, 'kv', {}, setKey);
+  wal.record(['a', 1]);
+  wal.record(['b', 2]);
+  fs.appendFileSync(path.join(dir, 'kv-wal.jsonl'), '["a",');
+  assert.deepEqual(new WalState<Kv, [string, number]>(dir, 'kv', {}, setKey).state, { a: 1, b: 2 });
 });
 
 test('the primary store: a refused cas carries the current value; values and fencing tokens survive a restart', () => {
-  const dir = tmp();
+  const dir = tempStore();
+  const store = new PrimaryStore(dir, 1000);
+  store.handle({ type: 'p_cas', key: 'counter', from: null, to: 5 });
+  let refused: unknown;
   try {
-    const store = new PrimaryStore(dir, 1000);
-    store.handle({ type: 'p_cas', key: 'counter', from: null, to: 5 });
-    let refused: unknown;
-    try {
-      store.handle({ type: 'p_cas', key: 'counter', from: 4, to: 6 });
-    } catch (e) {
-      refused = e;
-    }
-    assert.ok(refused instanceof NodeError && refused.code === ErrorCode.preconditionFailed, 'a stale cas is refused as a precondition failure');
-    assert.deepEqual(refused.details, { current: 5 });
-    const t1 = Number(store.handle({ type: 'p_lock', lock: 'l', owner: 'w1' }).token);
-    const again = new PrimaryStore(dir, 1000); // the process was killed and started again
-    assert.equal(again.handle({ type: 'p_get', key: 'counter' }).value, 5);
-    const t2 = Number(again.handle({ type: 'p_lock', lock: 'l', owner: 'w2' }).token);
-    assert.ok(t2 > t1, `fencing tokens keep growing across restarts (${t1}, then ${t2})`);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    store.handle({ type: 'p_cas', key: 'counter', from: 4, to: 6 });
+  } catch (e) {
+    refused = e;
   }
+  assert.ok(refused instanceof NodeError && refused.code === ErrorCode.preconditionFailed, 'a stale cas is refused as a precondition failure');
+  assert.deepEqual(refused.details, { current: 5 });
+  const t1 = Number(store.handle({ type: 'p_lock', lock: 'l', owner: 'w1' }).token);
+  const again = new PrimaryStore(dir, 1000); // the process was killed and started again
+  assert.equal(again.handle({ type: 'p_get', key: 'counter' }).value, 5);
+  const t2 = Number(again.handle({ type: 'p_lock', lock: 'l', owner: 'w2' }).token);
+  assert.ok(t2 > t1, `fencing tokens keep growing across restarts (${t1}, then ${t2})`);
 });
 
 test('the PN-counter keeps its own acknowledged adds across a restart, peers\' totals from its snapshot', () => {
-  const dir = tmp();
-  try {
-    const c = new PnCounter('n1', dir);
-    c.add(5);
-    c.add(-2);
-    c.merge({ p: { n2: 7 }, n: {} });
-    c.compact();
-    c.add(3);
-    const again = new PnCounter('n1', dir);
-    assert.deepEqual(again.state, { p: { n1: 8, n2: 7 }, n: { n1: 2 } });
-    assert.equal(again.value(), 13);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const dir = tempStore();
+  const c = new PnCounter('n1', dir);
+  c.add(5);
+  c.add(-2);
+  c.merge({ p: { n2: 7 }, n: {} });
+  c.compact();
+  c.add(3);
+  const again = new PnCounter('n1', dir);
+  assert.deepEqual(again.state, { p: { n1: 8, n2: 7 }, n: { n1: 2 } });
+  assert.equal(again.value(), 13);
 });
 
 test('on the wire, the error reply to a refused p_cas carries the current value', async () => {
-  const dir = tmp();
+  const dir = tempStore();
   const nodeFile = fileURLToPath(new URL('../dbs/demo/counter-node.ts', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', nodeFile, '--flavor', 'cas'], { env: { ...process.env, JEPSEN_DATA_DIR: dir }, stdio: ['pipe', 'pipe', 'inherit'] });
   try {
     const replies: Array<Record<string, unknown>> = [];
-    let buf = '';
+    const lines = new LineSplitter();
     child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      buf += chunk;
-      for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
-        replies.push(JSON.parse(buf.slice(0, i)).body);
-        buf = buf.slice(i + 1);
-      }
-    });
+    child.stdout.on('data', (chunk: string) => lines.push(chunk, (line) => replies.push(JSON.parse(line).body)));
     const send = (body: Record<string, unknown>) => child.stdin.write(JSON.stringify({ src: 'n2', dest: 'n1', body }) + '\n');
     send({ type: 'init', msg_id: 1, node_id: 'n1', node_ids: ['n1', 'n2'] });
     send({ type: 'p_cas', msg_id: 2, from: null, to: 3, session: 's' });
@@ -133,6 +110,5 @@ test('on the wire, the error reply to a refused p_cas carries the current value'
     assert.equal(to(3)?.current, 3);
   } finally {
     child.kill('SIGKILL');
-    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
